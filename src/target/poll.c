@@ -1,0 +1,42 @@
+/* Bounded register polling (see poll.h). */
+#include "poll.h"
+
+#include <time.h>
+
+uint64_t ub_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+ub_err ub_poll_until(ocd_bridge *b, const ub_poll *p, uint32_t *last)
+{
+	if (!b || !p || !p->step || !p->reg_name)
+		return ub_fail(UB_ERR_ARG, "ub_poll_until: NULL argument");
+	uint64_t start = ub_now_ms();
+	unsigned interval = 1;
+	uint32_t value = 0;
+	for (;;) {
+		ub_err e = ocd_mem_read32(b, p->ap, p->addr, &value);
+		if (last)
+			*last = value;
+		if (e != UB_OK)
+			return e; /* the bridge already named the AP and address */
+		if ((value & p->mask) == p->want)
+			return UB_OK;
+		uint64_t waited = ub_now_ms() - start;
+		if (waited >= p->timeout_ms)
+			return ub_fail(UB_ERR_TIMEOUT,
+				       "%s: waited %llu ms for %s (AP%u 0x%08x) & 0x%08x == 0x%08x; last read 0x%08x",
+				       p->step, (unsigned long long)waited, p->reg_name, p->ap.num, p->addr,
+				       p->mask, p->want, value);
+		e = ocd_sleep_ms(b, interval);
+		if (e != UB_OK)
+			return e;
+		/* Short first, then back off: a flash word takes microseconds, an
+		 * erase seconds; 50 ms keeps a slow wait cheap on the probe. */
+		if (interval < 50)
+			interval *= 2;
+	}
+}

@@ -1,0 +1,30 @@
+/*
+ * Bounded waits on a register.  Every wait in the module goes through here so
+ * that none can hang and every timeout says which step waited, on which
+ * register at which address, for what, and what it read last.
+ */
+#ifndef STM32UNBRICK_POLL_H
+#define STM32UNBRICK_POLL_H
+
+#include <stdint.h>
+
+#include "ocd_bridge.h"
+
+typedef struct ub_poll {
+	const char *step;      /* e.g. "option-byte change" */
+	const char *reg_name;  /* e.g. "FLASH_OPTSR_CUR" */
+	ub_ap ap;
+	uint32_t addr;
+	uint32_t mask;
+	uint32_t want;         /* done when (value & mask) == want */
+	unsigned timeout_ms;
+} ub_poll;
+
+/* Polls with a growing interval (1 ms up to 50 ms).  `last` gets the last value
+ * read (may be NULL).  UB_ERR_TIMEOUT, or the read's own error. */
+ub_err ub_poll_until(ocd_bridge *b, const ub_poll *p, uint32_t *last);
+
+/* Monotonic milliseconds, for deadlines and step durations. */
+uint64_t ub_now_ms(void);
+
+#endif

@@ -1,0 +1,103 @@
+# stm32unbrick: load the extension module into stock OpenOCD and connect it to the chip.
+#
+#   source [find stm32unbrick/module.tcl]
+#   stm32unbrick_load                      ;# once per OpenOCD run; later calls do nothing
+#   stm32unbrick_attach_bridge stm32h7x    ;# after the target script created stm32h7x.dap etc.
+#
+# Where the module is looked for, in order:
+#   1. $::env(STM32UNBRICK_MODULE), if set (a wrong path there is an error, not a fallback:
+#      whoever set it wants that file);
+#   2. stm32unbrick/module_path.tcl on OpenOCD's script search path. The build writes one into
+#      the build tree's tcl/ directory (use `openocd -s <builddir>/tcl`), `make install` writes
+#      one next to this file; it sets ::stm32unbrick_module_so to the absolute path of the .so.
+
+proc stm32unbrick_load {} {
+	if {[info exists ::stm32unbrick_loaded_from]} {
+		return $::stm32unbrick_loaded_from
+	}
+	set so [stm32unbrick_find_module]
+	if {[catch {load $so} msg]} {
+		error "stm32unbrick_load: loading $so failed: $msg"
+	}
+	set ::stm32unbrick_loaded_from $so
+	stm32unbrick_register_help
+	return $so
+}
+
+# The path of stm32unbrick.so, or an error saying everywhere we looked.
+proc stm32unbrick_find_module {} {
+	if {[info exists ::env(STM32UNBRICK_MODULE)] && $::env(STM32UNBRICK_MODULE) ne ""} {
+		set so $::env(STM32UNBRICK_MODULE)
+		if {![file isfile $so]} {
+			error "stm32unbrick_load: STM32UNBRICK_MODULE is set to '$so', which is not a file"
+		}
+		return $so
+	}
+	set looked [list "\$STM32UNBRICK_MODULE: not set"]
+
+	if {[catch {find stm32unbrick/module_path.tcl} path_file]} {
+		lappend looked [concat "stm32unbrick/module_path.tcl on OpenOCD's search path" \
+			"(add -s <builddir>/tcl, or install): not found"]
+	} else {
+		unset -nocomplain ::stm32unbrick_module_so
+		if {[catch {source $path_file} msg]} {
+			lappend looked "$path_file: cannot be read: $msg"
+		} elseif {![info exists ::stm32unbrick_module_so]} {
+			lappend looked "$path_file: does not set ::stm32unbrick_module_so"
+		} elseif {![file isfile $::stm32unbrick_module_so]} {
+			lappend looked [concat "$path_file: names $::stm32unbrick_module_so," \
+				"which does not exist (build or install first)"]
+		} else {
+			return $::stm32unbrick_module_so
+		}
+	}
+	error "stm32unbrick_load: cannot find stm32unbrick.so. Looked at:\n  [join $looked "\n  "]"
+}
+
+# Help for `help stm32unbrick`; outside OpenOCD (plain jimsh) there is nothing to register with.
+proc stm32unbrick_register_help {} {
+	if {[llength [info commands add_help_text]] == 0} {
+		return
+	}
+	add_usage_text stm32unbrick "subcommand ?args ...?"
+	add_help_text stm32unbrick [concat "STM32H7/H5 recovery: raw DP/AP/memory access" \
+		"through OpenOCD's own DAP and mem_ap targets"]
+	foreach {sub usage help} {
+		version         {}                   "print the module version"
+		bridge          "?-dap NAME ?-memap {AP TARGET ...}??"
+		                                     "set the DAP and each AP's mem_ap target; no arguments: show them"
+		{dp read}       "REG"                "read a DP register (0x00..0xfc), result 0x%08x"
+		{dp write}      "REG VALUE"          "write a DP register"
+		{ap read}       "AP REG"             "read a register of access port AP"
+		{ap write}      "AP REG VALUE"       "write a register of access port AP"
+		{mem read}      "AP ADDR ?COUNT?"    "read COUNT 32-bit words through AP's mem_ap target"
+		{mem write}     "AP ADDR WORDLIST"   "write a list of 32-bit words through AP's mem_ap target"
+		{mem dump}      "AP ADDR BYTES FILE" "save memory to a binary file, 16 KiB per OpenOCD command"
+		{srst assert}   {}                   "drive the reset line (SRST) low"
+		{srst deassert} {}                   "release the reset line (SRST)"
+		stats           {}                   "number of OpenOCD commands the module evaluated"
+	} {
+		add_help_text "stm32unbrick $sub" $help
+		if {$usage ne ""} {
+			add_usage_text "stm32unbrick $sub" $usage
+		}
+	}
+}
+
+# Point the module at the DAP and mem_ap targets our target scripts create for `chipname`:
+# $chipname.dap, and $chipname.ap0 .. $chipname.ap3 for those that exist.
+proc stm32unbrick_attach_bridge {chipname} {
+	stm32unbrick_load
+	set dap $chipname.dap
+	if {[lsearch -exact [dap names] $dap] < 0} {
+		error "stm32unbrick_attach_bridge: no DAP named '$dap' (DAPs: [dap names])"
+	}
+	set targets [target names]
+	set memap {}
+	foreach ap {0 1 2 3} {
+		if {[lsearch -exact $targets $chipname.ap$ap] >= 0} {
+			lappend memap $ap $chipname.ap$ap
+		}
+	}
+	return [stm32unbrick bridge -dap $dap -memap $memap]
+}

@@ -1,0 +1,27 @@
+# The STM32H7 chip (see testing/sim/chip.h, chip_h7.h): part table, bus maps,
+# reset/power/operator logic (chip_h7*.c), the Cortex-M7 debug registers
+# (cortexm_dbg.c, cortexm_ppb.c), CoreSight identification (coresight_id.c),
+# DBGMCU and the debug APB (dbgmcu.c), PWR (pwr_h7.c) and the core's
+# execution model (core_h7.c).
+sim_chip_h7_sources = \
+	testing/sim/chip.h \
+	testing/sim/chip_h7.c \
+	testing/sim/chip_h7.h \
+	testing/sim/chip_h7_internal.h \
+	testing/sim/chip_h7_parts.c \
+	testing/sim/chip_h7_bus.c \
+	testing/sim/chip_h7_operator.c \
+	testing/sim/chip_h7_state.c \
+	testing/sim/core_h7.c \
+	testing/sim/core_h7.h \
+	testing/sim/cortexm_dbg.c \
+	testing/sim/cortexm_dbg.h \
+	testing/sim/cortexm_ppb.c \
+	testing/sim/coresight_id.c \
+	testing/sim/coresight_id.h \
+	testing/sim/dbgmcu.c \
+	testing/sim/dbgmcu.h \
+	testing/sim/pwr_h7.c \
+	testing/sim/pwr_h7.h
+
+testing_sim_stm32sim_SOURCES += $(sim_chip_h7_sources)

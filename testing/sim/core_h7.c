@@ -1,0 +1,327 @@
+/*
+ * Execution model of the STM32H7's Cortex-M7 (see core_h7.h).
+ */
+#include "core_h7.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ERASED_WORD 0xFFFFFFFFu
+/* Fault status for the lockup of a blank chip: the fetch at 0xFFFFFFFE hits the XN system region
+ * (MemManage IACCVIOL, escalated: HFSR.FORCED), the HardFault vector is erased too -> lockup. */
+#define CFSR_IACCVIOL  (1u << 0)
+#define CFSR_PRECISERR (1u << 9)
+#define CFSR_BFARVALID (1u << 15)
+#define HFSR_FORCED    (1u << 30)
+#define XPSR_T         (1u << 24)
+
+static const struct {
+	const char *name;
+	fw_action action;
+	unsigned nargs;
+} fw_actions[] = {
+	{ "write", FW_WRITE, 2 },
+	{ "debug_pins_gpio", FW_DEBUG_PINS_GPIO, 0 },
+	{ "enter_stop", FW_ENTER_STOP, 0 },
+	{ "enter_standby", FW_ENTER_STANDBY, 0 },
+	{ "lockup", FW_LOCKUP, 0 },
+	{ "wfi", FW_WFI, 0 },
+	{ "idle", FW_IDLE, 0 },
+};
+
+const char *fw_action_name(fw_action a)
+{
+	for (size_t i = 0; i < sizeof(fw_actions) / sizeof(fw_actions[0]); i++)
+		if (fw_actions[i].action == a)
+			return fw_actions[i].name;
+	return "?";
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return (errno || end == s || *end != '\0' || s[0] == '-') ? -1 : 0;
+}
+
+int fw_script_add(fw_script *s, const char *value, char *err, size_t errlen)
+{
+	char buf[256], *tok[5], *save = NULL;
+	unsigned n = 0;
+	uint64_t at, a = 0, v = 0;
+
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (char *t = strtok_r(buf, " \t", &save); t && n < 5; t = strtok_r(NULL, " \t", &save))
+		tok[n++] = t;
+	if (n < 2 || parse_u64(tok[0], &at) != 0) {
+		snprintf(err, errlen, "expected \"N ACTION [ARGS]\" with N an instruction count, got \"%s\"", value);
+		return -1;
+	}
+	if (s->count == FW_SCRIPT_MAX_STEPS) {
+		snprintf(err, errlen, "more than %d firmware steps", FW_SCRIPT_MAX_STEPS);
+		return -1;
+	}
+	if (s->count > 0 && at < s->steps[s->count - 1].at) {
+		snprintf(err, errlen, "step at %llu comes after a step at %llu: list steps in order",
+			 (unsigned long long)at, (unsigned long long)s->steps[s->count - 1].at);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(fw_actions) / sizeof(fw_actions[0]); i++) {
+		if (strcmp(tok[1], fw_actions[i].name) != 0)
+			continue;
+		if (n - 2 != fw_actions[i].nargs || (n == 4 && (parse_u64(tok[2], &a) || parse_u64(tok[3], &v)))
+		    || a > 0xFFFFFFFFu || v > 0xFFFFFFFFu) {
+			snprintf(err, errlen, "action \"%s\" takes %u argument(s)%s", fw_actions[i].name,
+				 fw_actions[i].nargs, fw_actions[i].nargs ? ": ADDR VALUE (32-bit numbers)" : "");
+			return -1;
+		}
+		s->steps[s->count++] = (fw_step){ .at = at, .action = fw_actions[i].action,
+						  .addr = (uint32_t)a, .value = (uint32_t)v };
+		return 0;
+	}
+	snprintf(err, errlen, "unknown firmware action \"%s\" (write, debug_pins_gpio, enter_stop, enter_standby, "
+		 "lockup, wfi, idle)", tok[1]);
+	return -1;
+}
+
+const char *core_h7_program_name(core_program p)
+{
+	static const char *const names[] = {
+		[CORE_PROG_NONE] = "none", [CORE_PROG_SCRIPT] = "scenario-firmware", [CORE_PROG_IDLE] = "idle-firmware",
+		[CORE_PROG_BOOTLOADER] = "system-bootloader", [CORE_PROG_LOCKED] = "none (lockup)",
+	};
+
+	return (unsigned)p < sizeof(names) / sizeof(names[0]) ? names[p] : "?";
+}
+
+void core_h7_init(core_h7 *c, cortexm_dbg *dbg, const core_h7_env *env, const fw_script *script)
+{
+	memset(c, 0, sizeof(*c));
+	c->dbg = dbg;
+	c->env = *env;
+	c->script = script;
+}
+
+void core_h7_set_image(core_h7 *c, uint32_t sp, uint32_t pc)
+{
+	c->image_sp = sp;
+	c->image_pc = pc;
+	c->image_known = true;
+}
+
+void core_h7_reset_enter(core_h7 *c)
+{
+	c->program = CORE_PROG_NONE;
+	c->lp = CORE_LP_NONE;
+	c->pins_gpio = false; /* the reset puts the pins back in their debug function */
+	cortexm_dbg_enter_reset(c->dbg);
+}
+
+static bool domain_up(const core_h7 *c)
+{
+	return !c->env.domain_up || c->env.domain_up(c->env.ctx);
+}
+
+/* The core tries to run but cannot: lockup in HardFault (S_LOCKUP), until a reset. */
+static void lockup_now(core_h7 *c)
+{
+	cortexm_dbg *d = c->dbg;
+
+	if (d->pc == (ERASED_WORD & ~1u)) {
+		/* Blank chip: exception entry stacked 8 words below the erased SP, 8-byte aligned. */
+		d->msp = (d->msp - 0x20u) & ~7u;
+		cortexm_dbg_lockup(d, d->pc, CFSR_IACCVIOL, HFSR_FORCED);
+	} else {
+		cortexm_dbg_lockup(d, d->pc, 0, HFSR_FORCED);
+	}
+}
+
+static core_program choose_program(core_h7 *c, bool vectors_ok, uint32_t sp, uint32_t pc, bool system_memory)
+{
+	bool entry_ok = (pc & 1u) && c->env.executable && c->env.executable(c->env.ctx, pc & ~1u);
+
+	if (!vectors_ok || !entry_ok)
+		return CORE_PROG_LOCKED; /* erased (0xFFFFFFFF) vectors end here: 0xFFFFFFFE is XN */
+	if (system_memory)
+		return CORE_PROG_BOOTLOADER;
+	if (c->image_known && sp == c->image_sp && pc == c->image_pc && c->script && c->script->count > 0)
+		return CORE_PROG_SCRIPT;
+	return CORE_PROG_IDLE;
+}
+
+void core_h7_reset_release(core_h7 *c, uint32_t boot_addr, bool system_memory, sim_time_us now)
+{
+	uint32_t sp = ERASED_WORD, pc = ERASED_WORD;
+	bool ok = sim_bus_read(&c->env.bus, boot_addr, 4, &sp) == SIM_BUS_OK &&
+		  sim_bus_read(&c->env.bus, boot_addr + 4u, 4, &pc) == SIM_BUS_OK;
+
+	if (!ok) {
+		/* A faulting vector fetch (e.g. flash refused under RDP level 1) escalates to lockup. */
+		sim_log_info("core: vector fetch at 0x%08x faulted", (unsigned)boot_addr);
+		sp = pc = ERASED_WORD;
+	}
+	c->boot_addr = boot_addr;
+	c->since_reset = 0;
+	c->before_halt = 0;
+	c->halted_since_reset = false;
+	c->next_step = 0;
+	c->last = now;
+	c->program = choose_program(c, ok, sp, pc, system_memory);
+	cortexm_dbg_leave_reset(c->dbg, boot_addr, sp, pc);
+	sim_log_info("core: reset released, boot 0x%08x, SP 0x%08x PC 0x%08x: %s%s", (unsigned)boot_addr,
+		     (unsigned)sp, (unsigned)pc, core_h7_program_name(c->program),
+		     c->dbg->state == CM_STATE_HALTED ? ", halted before the first instruction" : "");
+	if (c->dbg->state == CM_STATE_HALTED)
+		c->halted_since_reset = true;
+	else if (c->program == CORE_PROG_LOCKED)
+		lockup_now(c);
+}
+
+static void retire(core_h7 *c, uint64_t n)
+{
+	c->since_reset += n;
+	c->total += n;
+	if (!c->halted_since_reset)
+		c->before_halt = c->since_reset;
+	cortexm_dbg_retired(c->dbg, n);
+}
+
+/* A debug halt ends any low-power mode the debugger could reach the core in. */
+static void note_halt(core_h7 *c)
+{
+	if (c->dbg->state != CM_STATE_HALTED)
+		return;
+	c->halted_since_reset = true;
+	c->lp = CORE_LP_NONE;
+}
+
+/* A store the bus refused: precise BusFault escalated to HardFault, whose default handler loops. */
+static void firmware_store_faulted(core_h7 *c, const fw_step *s)
+{
+	cortexm_dbg *d = c->dbg;
+
+	sim_log_info("core: firmware store to 0x%08x faulted, core spins in HardFault", (unsigned)s->addr);
+	d->cfsr |= CFSR_PRECISERR | CFSR_BFARVALID;
+	d->bfar = s->addr;
+	d->hfsr |= HFSR_FORCED;
+	d->xpsr = XPSR_T | 3u;
+	c->program = CORE_PROG_IDLE;
+}
+
+static void apply_step(core_h7 *c, const fw_step *s)
+{
+	sim_log_trace("core: firmware step at %llu: %s 0x%08x 0x%08x", (unsigned long long)s->at,
+		      fw_action_name(s->action), (unsigned)s->addr, (unsigned)s->value);
+	switch (s->action) {
+	case FW_WRITE:
+		if (sim_bus_write(&c->env.bus, s->addr, 4, s->value) != SIM_BUS_OK)
+			firmware_store_faulted(c, s);
+		break;
+	case FW_DEBUG_PINS_GPIO:
+		c->pins_gpio = true;
+		sim_log_info("core: firmware turned the debug pins into GPIOs");
+		break;
+	case FW_ENTER_STOP:
+	case FW_ENTER_STANDBY:
+		c->lp = s->action == FW_ENTER_STOP ? CORE_LP_STOP : CORE_LP_STANDBY;
+		sim_log_info("core: firmware entered %s mode", c->lp == CORE_LP_STOP ? "Stop" : "Standby");
+		cortexm_dbg_sleep(c->dbg);
+		break;
+	case FW_LOCKUP:
+		c->program = CORE_PROG_LOCKED;
+		lockup_now(c);
+		break;
+	case FW_WFI:
+		cortexm_dbg_sleep(c->dbg);
+		break;
+	case FW_IDLE:
+		c->next_step = c->script->count;
+		break;
+	}
+}
+
+static bool can_execute(const core_h7 *c)
+{
+	return cortexm_dbg_running(c->dbg) && domain_up(c);
+}
+
+static uint64_t run_script(core_h7 *c, uint64_t budget)
+{
+	uint64_t done = 0;
+
+	for (;;) {
+		while (c->program == CORE_PROG_SCRIPT && c->next_step < c->script->count && can_execute(c) &&
+		       c->script->steps[c->next_step].at <= c->since_reset)
+			apply_step(c, &c->script->steps[c->next_step++]);
+		if (!can_execute(c) || done >= budget)
+			break;
+		uint64_t room = budget - done, k = room;
+
+		if (c->program == CORE_PROG_SCRIPT && c->next_step < c->script->count)
+			k = c->script->steps[c->next_step].at - c->since_reset;
+		if (k > room)
+			k = room;
+		if (c->program == CORE_PROG_LOCKED)
+			break;
+		retire(c, k);
+		done += k;
+	}
+	return done;
+}
+
+uint64_t core_h7_run(core_h7 *c, uint64_t max_instructions)
+{
+	uint64_t done = 0;
+
+	note_halt(c);
+	if (!can_execute(c))
+		return 0;
+	/*
+	 * The modelled firmware spins at its entry point (PC does not move), so
+	 * an FPB breakpoint on that address is hit before the next instruction.
+	 */
+	if (c->program != CORE_PROG_LOCKED && cortexm_dbg_breakpoint_at(c->dbg, c->dbg->pc)) {
+		cortexm_dbg_halt(c->dbg, CM_DFSR_BKPT);
+		note_halt(c);
+		return 0;
+	}
+	switch (c->program) {
+	case CORE_PROG_LOCKED:
+		lockup_now(c); /* resuming a locked-up core locks it up again at once */
+		break;
+	case CORE_PROG_SCRIPT:
+		done = run_script(c, max_instructions);
+		break;
+	case CORE_PROG_IDLE:
+	case CORE_PROG_BOOTLOADER:
+		retire(c, max_instructions);
+		done = max_instructions;
+		break;
+	case CORE_PROG_NONE:
+		break;
+	}
+	note_halt(c);
+	return done;
+}
+
+void core_h7_run_until(core_h7 *c, sim_time_us now)
+{
+	if (now <= c->last) {
+		core_h7_run(c, 0); /* due steps at the current count still happen */
+		return;
+	}
+	uint64_t budget = (now - c->last) * CORE_H7_INSTRUCTIONS_PER_US;
+
+	c->last = now;
+	core_h7_run(c, budget);
+}
+
+void core_h7_skip_to(core_h7 *c, sim_time_us now)
+{
+	if (now > c->last)
+		c->last = now;
+}

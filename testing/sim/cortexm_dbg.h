@@ -1,0 +1,166 @@
+/*
+ * Armv7-M debug as a debugger sees it through the core's AHB-AP (facts C):
+ * the PPB window 0xE0000000..0xE00FFFFF with the SCS (CPUID, AIRCR, DFSR,
+ * DHCSR, DCRSR, DCRDR, DEMCR, fault status, CPACR, FP feature registers),
+ * DWT, FPB, ITM, the Cortex-M7 PPB ROM table (0xE00FF000), the MCU ROM table
+ * (0xE00FE000) and the ETM/CTI it lists; plus the core's register file and
+ * its debug state (running, halted, sleeping, locked up, held in reset).
+ *
+ * Reset domains (Armv7-M C1.4 / B1.5.4 "Reset behavior"): a power-on reset
+ * resets everything; a local (system) reset resets the core and the SCS
+ * system registers but not the debug logic: DHCSR control bits, DEMCR,
+ * FPB, DWT and ITM keep their values across NRST and SYSRESETREQ.  This is
+ * what "connect under reset" relies on: a debugger can set C_DEBUGEN and
+ * DEMCR.VC_CORERESET while NRST is held and the core halts on the first
+ * instruction after release.
+ *
+ * The block knows nothing about what the core executes: the execution model
+ * (core_h7.c) tells it when the core leaves reset, retires instructions,
+ * sleeps or locks up, and it calls back for SYSRESETREQ, VECTRESET and C_STEP.
+ */
+#ifndef STM32SIM_CORTEXM_DBG_H
+#define STM32SIM_CORTEXM_DBG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bus.h"
+#include "coresight_id.h"
+#include "sim_common.h"
+
+#define CM_PPB_BASE 0xE0000000u
+#define CM_PPB_END  0xE00FFFFFu
+#define CM_MCU_ROM_BASE 0xE00FE000u
+
+#define CM_DHCSR 0xE000EDF0u
+#define CM_DCRSR 0xE000EDF4u
+#define CM_DCRDR 0xE000EDF8u
+#define CM_DEMCR 0xE000EDFCu
+#define CM_AIRCR 0xE000ED0Cu
+#define CM_DFSR  0xE000ED30u
+
+#define CM_DBGKEY       0xA05F0000u
+#define CM_C_DEBUGEN    (1u << 0)
+#define CM_C_HALT       (1u << 1)
+#define CM_C_STEP       (1u << 2)
+#define CM_C_MASKINTS   (1u << 3)
+#define CM_S_REGRDY     (1u << 16)
+#define CM_S_HALT       (1u << 17)
+#define CM_S_SLEEP      (1u << 18)
+#define CM_S_LOCKUP     (1u << 19)
+#define CM_S_RETIRE_ST  (1u << 24)
+#define CM_S_RESET_ST   (1u << 25)
+
+#define CM_DEMCR_VC_CORERESET (1u << 0)
+#define CM_DEMCR_TRCENA       (1u << 24)
+
+#define CM_DFSR_HALTED   (1u << 0)
+#define CM_DFSR_BKPT     (1u << 1)
+#define CM_DFSR_DWTTRAP  (1u << 2)
+#define CM_DFSR_VCATCH   (1u << 3)
+#define CM_DFSR_EXTERNAL (1u << 4)
+
+/* Register numbers as DCRSR.REGSEL encodes them. */
+enum {
+	CM_REG_R0 = 0, CM_REG_SP = 13, CM_REG_LR = 14, CM_REG_PC = 15, CM_REG_XPSR = 16,
+	CM_REG_MSP = 17, CM_REG_PSP = 18, CM_REG_SPECIAL = 0x14, CM_REG_FPSCR = 0x21,
+	CM_REG_S0 = 0x40, CM_REG_S31 = 0x5F,
+};
+
+typedef enum cm_state {
+	CM_STATE_RESET,    /* held in reset (NRST low, or power just applied) */
+	CM_STATE_RUNNING,
+	CM_STATE_SLEEPING, /* WFI / low-power entry: S_SLEEP */
+	CM_STATE_LOCKUP,   /* unrecoverable exception: S_LOCKUP */
+	CM_STATE_HALTED,   /* debug state: S_HALT */
+} cm_state;
+
+typedef struct cortexm_dbg_config {
+	uint32_t cpuid;       /* 0x411FC271 Cortex-M7 r1p1 (H74x/H75x) */
+	uint16_t mcu_partno;  /* MCU ROM table part number: the DEV_ID */
+} cortexm_dbg_config;
+
+typedef struct cortexm_dbg_hooks {
+	void (*sysresetreq)(void *ctx); /* AIRCR.SYSRESETREQ: system reset of the whole chip */
+	void (*vectreset)(void *ctx);   /* AIRCR.VECTRESET: local reset of the core only */
+	void (*step)(void *ctx);        /* C_STEP: execute one instruction, the core is RUNNING meanwhile */
+	void *ctx;
+} cortexm_dbg_hooks;
+
+#define CM_FPB_CODE_COMPARATORS 8 /* "8 code (BP) slots and 0 literal slots" on H753 (facts A.1 source) */
+#define CM_DWT_COMPARATORS 4
+#define CM_SCS_WORDS (0x1000u / 4u)
+
+typedef struct cortexm_dbg {
+	cortexm_dbg_config cfg;
+	cortexm_dbg_hooks hooks;
+	cm_state state;
+	/* DHCSR */
+	uint32_t dhcsr_ctrl;   /* C_DEBUGEN, C_HALT, C_STEP, C_MASKINTS */
+	bool regrdy;
+	bool retire_st;        /* sticky, cleared on read */
+	bool reset_st;         /* sticky, cleared on read */
+	uint32_t demcr, dfsr, dcrdr;
+	/* register file */
+	uint32_t r[13];
+	uint32_t lr, pc, xpsr, msp, psp, special, fpscr;
+	uint32_t s[32];
+	/* SCS system registers */
+	uint32_t aircr_prigroup, vtor, shcsr, cfsr, hfsr, mmfar, bfar, cpacr, fpccr, fpcar, fpdscr, ccr;
+	uint32_t scs_plain[CM_SCS_WORDS]; /* SCS words without modelled behaviour */
+	bool scs_plain_logged;
+	/*
+	 * FPB, DWT, ITM: registers are stored in these components.  FPB code
+	 * comparators match the PC the execution model fetches from
+	 * (cortexm_dbg_breakpoint_at); DWT watchpoints and trace output need
+	 * decoded instructions and are not modelled (reported as unimplemented).
+	 */
+	bool fpb_enable;
+	uint32_t dwt_cyccnt;
+	cs_plain fpb, dwt, itm, etm, cti;
+} cortexm_dbg;
+
+/* Shared by cortexm_dbg.c (core debug) and cortexm_ppb.c (PPB decode); not for other blocks. */
+sim_bus_result cortexm_scs_debug_read(cortexm_dbg *d, uint32_t addr, uint32_t *value);
+bool cortexm_scs_debug_write(cortexm_dbg *d, uint32_t addr, uint32_t value);
+
+void cortexm_dbg_init(cortexm_dbg *d, const cortexm_dbg_config *cfg, const cortexm_dbg_hooks *hooks);
+/* Power-on reset: debug logic included.  The core is left held in reset. */
+void cortexm_dbg_power_on(cortexm_dbg *d);
+/* A local reset starts (NRST asserted, SYSRESETREQ, VECTRESET): core held in reset, S_RESET_ST set. */
+void cortexm_dbg_enter_reset(cortexm_dbg *d);
+/*
+ * The reset sequence fetched SP and PC from the vector table at `vtor`.  The
+ * core halts before its first instruction when C_DEBUGEN is set together with
+ * C_HALT or DEMCR.VC_CORERESET (DFSR.VCATCH for the latter); otherwise it runs.
+ */
+void cortexm_dbg_leave_reset(cortexm_dbg *d, uint32_t vtor, uint32_t sp, uint32_t pc);
+/* The execution model retired `n` instructions (S_RETIRE_ST, DWT_CYCCNT). */
+void cortexm_dbg_retired(cortexm_dbg *d, uint64_t n);
+/* Lockup at `pc` in the HardFault handler with the given fault status. */
+void cortexm_dbg_lockup(cortexm_dbg *d, uint32_t pc, uint32_t cfsr, uint32_t hfsr);
+void cortexm_dbg_sleep(cortexm_dbg *d);
+/* Debug halt request from outside the DHCSR (C_STEP completion). */
+void cortexm_dbg_halt(cortexm_dbg *d, uint32_t dfsr_reason);
+
+static inline bool cortexm_dbg_running(const cortexm_dbg *d)
+{
+	return d->state == CM_STATE_RUNNING;
+}
+
+/* The PPB window, any access size (sub-word accesses use the lanes of the word). */
+sim_bus_result cortexm_dbg_read(cortexm_dbg *d, uint32_t addr, unsigned size, uint32_t *value);
+sim_bus_result cortexm_dbg_write(cortexm_dbg *d, uint32_t addr, unsigned size, uint32_t value);
+
+/*
+ * FPB (FPBv2 as on the M7): does an enabled code comparator match the
+ * instruction address `pc`?  The execution model asks before it fetches.
+ */
+bool cortexm_dbg_breakpoint_at(cortexm_dbg *d, uint32_t pc);
+
+/* DHCSR as a read would return it, without clearing the sticky bits. */
+uint32_t cortexm_dbg_dhcsr_peek(const cortexm_dbg *d);
+const char *cortexm_dbg_state_name(cm_state s);
+void cortexm_dbg_write_json(const cortexm_dbg *d, json_out *j);
+
+#endif

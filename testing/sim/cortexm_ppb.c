@@ -1,0 +1,355 @@
+/*
+ * The Cortex-M7 private peripheral bus as the AHB-AP reaches it (facts C and
+ * A.1): ITM 0xE0000000, DWT 0xE0001000, FPB 0xE0002000, SCS 0xE000E000,
+ * ETM 0xE0041000, CTI 0xE0043000, MCU ROM table 0xE00FE000 and the
+ * Cortex-M7 PPB ROM table 0xE00FF000.  Anything else in the window faults.
+ *
+ * ROM tables and identification values follow a J-Link listing of an
+ * STM32H753 (SCS-M7 000BB00C, DWT 000BB002, FPB-M7 000BB00E, ITM 000BB001,
+ * PPB ROM 000BB4C7, ETM-M7 001BB975, CTI 004BB906).  The MCU ROM table's
+ * own PIDR (ST, part number = DEV_ID) is UNCONFIRMED: BMP identifies H7
+ * parts from that part number, psdb finds the same value on AP2's table.
+ */
+#include "cortexm_dbg.h"
+
+#define ITM_BASE 0xE0000000u
+#define DWT_BASE 0xE0001000u
+#define FPB_BASE 0xE0002000u
+#define SCS_BASE 0xE000E000u
+#define ETM_BASE 0xE0041000u
+#define CTI_BASE 0xE0043000u
+#define PPB_ROM_BASE 0xE00FF000u
+
+/* SCS offsets */
+#define SCS_CPUID  0xD00u
+#define SCS_VTOR   0xD08u
+#define SCS_CCR    0xD14u
+#define SCS_SHCSR  0xD24u
+#define SCS_CFSR   0xD28u
+#define SCS_HFSR   0xD2Cu
+#define SCS_MMFAR  0xD34u
+#define SCS_BFAR   0xD38u
+#define SCS_CPACR  0xD88u
+#define SCS_FPCCR  0xF34u
+#define SCS_FPCAR  0xF38u
+#define SCS_FPDSCR 0xF3Cu
+#define SCS_MVFR0  0xF40u
+#define SCS_MVFR1  0xF44u
+#define SCS_MVFR2  0xF48u
+
+/*
+ * FPv5 with double precision, the values OpenOCD 0.12's cortex_m_examine
+ * compares against to report FPV5_DP (and so expose d0-d15 and fpscr).
+ */
+#define MVFR0_M7_DP 0x10110221u
+#define MVFR1_M7_DP 0x12000011u
+#define MVFR2_M7    0x00000040u
+
+/* FP_CTRL: REV = 1 (FPBv2), NUM_CODE = 8, NUM_LIT = 0; KEY (bit 1) must be written as 1. */
+#define FP_CTRL_FIXED 0x10000080u
+#define FP_CTRL_KEY   (1u << 1)
+#define FP_COMP_FIRST 0x008u
+#define FP_COMP_LAST  (FP_COMP_FIRST + 4u * (CM_FPB_CODE_COMPARATORS - 1u))
+
+/* DWT_CTRL: NUMCOMP = 4 in [31:28], the rest of [27:23] read-only 0 (all features present). */
+#define DWT_CTRL_NUMCOMP ((uint32_t)CM_DWT_COMPARATORS << 28)
+#define DWT_CTRL_RW_MASK 0x007FFFFFu
+#define DWT_CYCCNT 0x004u
+#define DWT_PCSR   0x01Cu
+#define DWT_FUNC_MATCHED (1u << 24)
+
+#define ITM_TCR 0xE80u
+#define ITM_TCR_BUSY (1u << 23)
+
+static const cs_ident scs_id = { CS_CIDR_GENERIC, 0x04000BB00Cull, 0, 0 };
+/* ROM tables: the MEMTYPE register shares DEVTYPE's offset; bit 0 = system memory present on this bus. */
+static const cs_ident ppb_rom_id = { CS_CIDR_ROM_TABLE, 0x04000BB4C7ull, 1u, 0 };
+
+static const uint32_t ppb_rom_entries[] = {
+	(SCS_BASE - PPB_ROM_BASE) | 3u,
+	(DWT_BASE - PPB_ROM_BASE) | 3u,
+	(FPB_BASE - PPB_ROM_BASE) | 3u,
+	(ITM_BASE - PPB_ROM_BASE) | 3u,
+	0u,
+};
+
+static const uint32_t mcu_rom_entries[] = {
+	(PPB_ROM_BASE - CM_MCU_ROM_BASE) | 3u,
+	(ETM_BASE - CM_MCU_ROM_BASE) | 3u,
+	(CTI_BASE - CM_MCU_ROM_BASE) | 3u,
+	0u,
+};
+
+static sim_bus_result rom_read(const cs_ident *id, const uint32_t *entries, size_t n, uint32_t off, uint32_t *v)
+{
+	if (cs_ident_read(id, off, v))
+		return SIM_BUS_OK;
+	*v = off / 4u < n ? entries[off / 4u] : 0u;
+	return SIM_BUS_OK;
+}
+
+/* Pointer to a modelled SCS system register, NULL when the word is "plain". */
+static uint32_t *scs_system_reg(cortexm_dbg *d, uint32_t off)
+{
+	switch (off) {
+	case SCS_VTOR: return &d->vtor;
+	case SCS_CCR: return &d->ccr;
+	case SCS_SHCSR: return &d->shcsr;
+	case SCS_CFSR: return &d->cfsr;
+	case SCS_HFSR: return &d->hfsr;
+	case SCS_MMFAR: return &d->mmfar;
+	case SCS_BFAR: return &d->bfar;
+	case SCS_CPACR: return &d->cpacr;
+	case SCS_FPCCR: return &d->fpccr;
+	case SCS_FPCAR: return &d->fpcar;
+	case SCS_FPDSCR: return &d->fpdscr;
+	default: return NULL;
+	}
+}
+
+static sim_bus_result scs_read(cortexm_dbg *d, uint32_t off, uint32_t *v)
+{
+	uint32_t *reg = scs_system_reg(d, off);
+
+	if (cortexm_scs_debug_read(d, SCS_BASE + off, v) == SIM_BUS_OK)
+		return SIM_BUS_OK;
+	if (cs_ident_read(&scs_id, off, v))
+		return SIM_BUS_OK;
+	if (off == SCS_CPUID)
+		*v = d->cfg.cpuid;
+	else if (off == SCS_MVFR0)
+		*v = MVFR0_M7_DP;
+	else if (off == SCS_MVFR1)
+		*v = MVFR1_M7_DP;
+	else if (off == SCS_MVFR2)
+		*v = MVFR2_M7;
+	else if (reg)
+		*v = *reg;
+	else
+		*v = d->scs_plain[off / 4u];
+	return SIM_BUS_OK;
+}
+
+/* Write semantics per register: masks, write-1-to-clear fault status, read-only identification. */
+static void scs_system_write(cortexm_dbg *d, uint32_t off, uint32_t *reg, uint32_t v)
+{
+	switch (off) {
+	case SCS_CFSR:
+	case SCS_HFSR:
+		*reg &= ~v;
+		break;
+	case SCS_VTOR:
+		*reg = v & 0xFFFFFF80u;
+		break;
+	case SCS_CPACR:
+		*reg = v & 0x00F00000u; /* CP10/CP11 only */
+		break;
+	case SCS_FPCAR:
+		*reg = v & ~7u;
+		break;
+	case SCS_FPDSCR:
+		*reg = v & 0x07C00000u;
+		break;
+	default:
+		*reg = v;
+		break;
+	}
+}
+
+static sim_bus_result scs_write(cortexm_dbg *d, uint32_t off, uint32_t v)
+{
+	uint32_t *reg = scs_system_reg(d, off);
+
+	if (cortexm_scs_debug_write(d, SCS_BASE + off, v))
+		return SIM_BUS_OK;
+	if (off >= CS_ID_BLOCK_START || off == SCS_CPUID || (off >= SCS_MVFR0 && off <= SCS_MVFR2)) {
+		sim_log_guest_error("cortex-m: write 0x%08x to read-only SCS register 0x%08x", (unsigned)v,
+				    (unsigned)(SCS_BASE + off));
+		return SIM_BUS_OK;
+	}
+	if (reg) {
+		scs_system_write(d, off, reg, v);
+		return SIM_BUS_OK;
+	}
+	/* NVIC, SysTick, ICSR, SCR, SHPR, ID and cache registers: stored, behaviour not modelled. */
+	d->scs_plain[off / 4u] = v;
+	if (!d->scs_plain_logged) {
+		d->scs_plain_logged = true;
+		sim_log_unimplemented("cortex-m: SCS 0x%08x = 0x%08x stored (NVIC/SysTick/... not modelled)",
+				      (unsigned)(SCS_BASE + off), (unsigned)v);
+	}
+	return SIM_BUS_OK;
+}
+
+static sim_bus_result fpb_read(cortexm_dbg *d, uint32_t off, uint32_t *v)
+{
+	if (off == 0) {
+		*v = FP_CTRL_FIXED | (d->fpb_enable ? 1u : 0u);
+		return SIM_BUS_OK;
+	}
+	if (off < CS_ID_BLOCK_START && (off < FP_COMP_FIRST || off > FP_COMP_LAST)) {
+		*v = 0; /* FP_REMAP: no remap support on the M7; beyond the comparators: reserved */
+		return SIM_BUS_OK;
+	}
+	return cs_plain_read(&d->fpb, off, v);
+}
+
+static sim_bus_result fpb_write(cortexm_dbg *d, uint32_t off, uint32_t v)
+{
+	if (off == 0) {
+		if (v & FP_CTRL_KEY)
+			d->fpb_enable = v & 1u;
+		else
+			sim_log_guest_error("cortex-m: FP_CTRL write 0x%08x without KEY ignored", (unsigned)v);
+		return SIM_BUS_OK;
+	}
+	if (off < CS_ID_BLOCK_START && (off < FP_COMP_FIRST || off > FP_COMP_LAST))
+		return SIM_BUS_OK; /* FP_REMAP / reserved: write ignored */
+	/* Comparators: matched by cortexm_dbg_breakpoint_at(); literal remapping does not exist on the M7. */
+	d->fpb.regs[off / 4u] = v;
+	return SIM_BUS_OK;
+}
+
+bool cortexm_dbg_breakpoint_at(cortexm_dbg *d, uint32_t pc)
+{
+	if (!d->fpb_enable)
+		return false;
+	for (uint32_t off = FP_COMP_FIRST; off <= FP_COMP_LAST; off += 4u) {
+		uint32_t comp = d->fpb.regs[off / 4u];
+
+		/* FPBv2: BE (bit 0) enables, BPADDR[31:1] is the halfword address. */
+		if ((comp & 1u) && (comp & ~1u) == (pc & ~1u))
+			return true;
+	}
+	return false;
+}
+
+static sim_bus_result dwt_read(cortexm_dbg *d, uint32_t off, uint32_t *v)
+{
+	sim_bus_result r = cs_plain_read(&d->dwt, off, v);
+
+	if (off == 0)
+		*v = DWT_CTRL_NUMCOMP | (*v & DWT_CTRL_RW_MASK);
+	else if (off == DWT_CYCCNT)
+		*v = d->dwt_cyccnt;
+	else if (off == DWT_PCSR)
+		*v = d->state == CM_STATE_RUNNING ? d->pc : 0xFFFFFFFFu; /* no sample while halted/reset */
+	return r;
+}
+
+static sim_bus_result dwt_write(cortexm_dbg *d, uint32_t off, uint32_t v)
+{
+	if (off == DWT_CYCCNT) {
+		d->dwt_cyccnt = v;
+		return SIM_BUS_OK;
+	}
+	if (off == DWT_PCSR)
+		return SIM_BUS_OK; /* read-only */
+	if (off >= 0x028u && off < 0x060u && ((off - 0x028u) % 16u) == 0)
+		v &= ~DWT_FUNC_MATCHED; /* FUNCTIONn.MATCHED is read-only */
+	if (off == 0)
+		v &= DWT_CTRL_RW_MASK;
+	return cs_plain_write(&d->dwt, off, v);
+}
+
+static sim_bus_result itm_read(cortexm_dbg *d, uint32_t off, uint32_t *v)
+{
+	if (off < 0x80u) {
+		*v = 1u; /* stimulus port FIFO ready: output goes nowhere, it never fills */
+		return SIM_BUS_OK;
+	}
+	return cs_plain_read(&d->itm, off, v);
+}
+
+static sim_bus_result itm_write(cortexm_dbg *d, uint32_t off, uint32_t v)
+{
+	if (off < 0x80u) {
+		sim_log_unimplemented("itm: stimulus port %u write 0x%08x, trace output not modelled",
+				      (unsigned)(off / 4u), (unsigned)v);
+		return SIM_BUS_OK;
+	}
+	if (off == ITM_TCR)
+		v &= ~ITM_TCR_BUSY;
+	return cs_plain_write(&d->itm, off, v);
+}
+
+static sim_bus_result ppb_read_word(cortexm_dbg *d, uint32_t addr, uint32_t *v)
+{
+	uint32_t base = addr & ~0xFFFu, off = addr & 0xFFCu;
+
+	*v = 0;
+	switch (base) {
+	case ITM_BASE: return itm_read(d, off, v);
+	case DWT_BASE: return dwt_read(d, off, v);
+	case FPB_BASE: return fpb_read(d, off, v);
+	case SCS_BASE: return scs_read(d, off, v);
+	case ETM_BASE: return cs_plain_read(&d->etm, off, v);
+	case CTI_BASE: return cs_plain_read(&d->cti, off, v);
+	case PPB_ROM_BASE:
+		return rom_read(&ppb_rom_id, ppb_rom_entries, sizeof(ppb_rom_entries) / 4u, off, v);
+	case CM_MCU_ROM_BASE: {
+		cs_ident mcu_id = { CS_CIDR_ROM_TABLE, 0x000A0000ull | d->cfg.mcu_partno, 1u, 0 };
+
+		return rom_read(&mcu_id, mcu_rom_entries, sizeof(mcu_rom_entries) / 4u, off, v);
+	}
+	default:
+		sim_log_guest_error("cortex-m: read of unimplemented PPB address 0x%08x", (unsigned)addr);
+		return SIM_BUS_FAULT;
+	}
+}
+
+static sim_bus_result ppb_write_word(cortexm_dbg *d, uint32_t addr, uint32_t v)
+{
+	uint32_t base = addr & ~0xFFFu, off = addr & 0xFFCu;
+
+	switch (base) {
+	case ITM_BASE: return itm_write(d, off, v);
+	case DWT_BASE: return dwt_write(d, off, v);
+	case FPB_BASE: return fpb_write(d, off, v);
+	case SCS_BASE: return scs_write(d, off, v);
+	case ETM_BASE: return cs_plain_write(&d->etm, off, v);
+	case CTI_BASE: return cs_plain_write(&d->cti, off, v);
+	case PPB_ROM_BASE:
+	case CM_MCU_ROM_BASE:
+		sim_log_guest_error("cortex-m: write 0x%08x to ROM table address 0x%08x", (unsigned)v, (unsigned)addr);
+		return SIM_BUS_OK;
+	default:
+		sim_log_guest_error("cortex-m: write to unimplemented PPB address 0x%08x", (unsigned)addr);
+		return SIM_BUS_FAULT;
+	}
+}
+
+/* Registers whose bits are write-1-to-clear: a narrow write must not clear the other lanes. */
+static bool is_w1c(uint32_t addr)
+{
+	return addr == SCS_BASE + SCS_CFSR || addr == SCS_BASE + SCS_HFSR || addr == CM_DFSR;
+}
+
+sim_bus_result cortexm_dbg_read(cortexm_dbg *d, uint32_t addr, unsigned size, uint32_t *value)
+{
+	uint32_t word;
+	sim_bus_result r = ppb_read_word(d, addr & ~3u, &word);
+
+	*value = word_lane_extract(word, addr, size);
+	return r;
+}
+
+sim_bus_result cortexm_dbg_write(cortexm_dbg *d, uint32_t addr, unsigned size, uint32_t value)
+{
+	uint32_t aligned = addr & ~3u, word = 0;
+
+	if (size >= 4)
+		return ppb_write_word(d, aligned, value);
+	if (aligned == CM_DHCSR || aligned == CM_AIRCR) {
+		sim_log_guest_error("cortex-m: %u-byte write to 0x%08x: the key needs a word write", size,
+				    (unsigned)addr);
+		return SIM_BUS_OK;
+	}
+	if (!is_w1c(aligned) && aligned != CM_DCRSR) {
+		sim_bus_result r = ppb_read_word(d, aligned, &word);
+
+		if (r != SIM_BUS_OK)
+			return r;
+	}
+	return ppb_write_word(d, aligned, word_lane_merge(word, addr, size, value));
+}

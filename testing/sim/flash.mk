@@ -1,0 +1,14 @@
+# STM32H7 embedded flash and option bytes (see testing/sim/flash_h7.h).
+# flash_h7.c is split by concern to stay short: registers (flash_h7_regs.c),
+# program/erase state machine (flash_h7_ops.c), memory array and ECC
+# (flash_h7_array.c), scenario keys and state JSON (flash_h7_state.c).
+testing_sim_stm32sim_SOURCES += \
+	testing/sim/flash_h7.c \
+	testing/sim/flash_h7.h \
+	testing/sim/flash_h7_internal.h \
+	testing/sim/flash_h7_regs.c \
+	testing/sim/flash_h7_ops.c \
+	testing/sim/flash_h7_array.c \
+	testing/sim/flash_h7_state.c \
+	testing/sim/optbytes_h7.c \
+	testing/sim/optbytes_h7.h

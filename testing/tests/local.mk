@@ -1,0 +1,8 @@
+# Unit tests (cmocka, TAP output) and end-to-end tests (Python, TAP output).
+# One fragment per area; each adds to check_PROGRAMS and TESTS.
+include testing/tests/unit/sim_transport.mk
+include testing/tests/unit/sim_chip.mk
+include testing/tests/unit/sim_flash.mk
+include testing/tests/unit/module.mk
+include testing/tests/unit/drivers.mk
+include testing/tests/e2e/e2e.mk

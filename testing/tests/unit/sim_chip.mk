@@ -1,0 +1,36 @@
+# Unit tests of the STM32H7 chip blocks (cmocka, TAP): one program per block.
+check_PROGRAMS += testing/tests/unit/test_pwr_h7
+testing_tests_unit_test_pwr_h7_SOURCES = testing/tests/unit/test_pwr_h7.c \
+	testing/sim/pwr_h7.c testing/sim/pwr_h7.h testing/sim/sim_common.c testing/sim/sim_common.h
+testing_tests_unit_test_pwr_h7_CPPFLAGS = -I$(top_srcdir)/testing/sim
+testing_tests_unit_test_pwr_h7_LDADD = $(CMOCKA_LIBS) -lm
+TESTS += testing/tests/unit/test_pwr_h7
+
+check_PROGRAMS += testing/tests/unit/test_dbgmcu
+testing_tests_unit_test_dbgmcu_SOURCES = testing/tests/unit/test_dbgmcu.c \
+	testing/sim/dbgmcu.c testing/sim/dbgmcu.h testing/sim/coresight_id.c testing/sim/coresight_id.h \
+	testing/sim/sim_common.c testing/sim/sim_common.h
+testing_tests_unit_test_dbgmcu_CPPFLAGS = -I$(top_srcdir)/testing/sim
+testing_tests_unit_test_dbgmcu_LDADD = $(CMOCKA_LIBS) -lm
+TESTS += testing/tests/unit/test_dbgmcu
+
+check_PROGRAMS += testing/tests/unit/test_cortexm_dbg
+testing_tests_unit_test_cortexm_dbg_SOURCES = testing/tests/unit/test_cortexm_dbg.c \
+	testing/sim/cortexm_dbg.c testing/sim/cortexm_dbg.h testing/sim/cortexm_ppb.c \
+	testing/sim/coresight_id.c testing/sim/coresight_id.h testing/sim/sim_common.c testing/sim/sim_common.h
+testing_tests_unit_test_cortexm_dbg_CPPFLAGS = -I$(top_srcdir)/testing/sim
+testing_tests_unit_test_cortexm_dbg_LDADD = $(CMOCKA_LIBS) -lm
+TESTS += testing/tests/unit/test_cortexm_dbg
+
+# The whole chip: every simulator source except the server (rbb_server.c) and main.c.
+check_PROGRAMS += testing/tests/unit/test_chip_h7
+testing_tests_unit_test_chip_h7_SOURCES = testing/tests/unit/test_chip_h7.c $(sim_chip_h7_sources) \
+	testing/sim/flash_h7.c testing/sim/flash_h7.h testing/sim/flash_h7_internal.h \
+	testing/sim/flash_h7_regs.c testing/sim/flash_h7_ops.c testing/sim/flash_h7_array.c \
+	testing/sim/flash_h7_state.c testing/sim/optbytes_h7.c testing/sim/optbytes_h7.h \
+	testing/sim/jtag_tap.c testing/sim/jtag_tap.h testing/sim/jtag_dp.c testing/sim/jtag_dp.h \
+	testing/sim/mem_ap.c testing/sim/mem_ap.h testing/sim/ap.h testing/sim/bus.h \
+	testing/sim/scenario.c testing/sim/scenario.h testing/sim/sim_common.c testing/sim/sim_common.h
+testing_tests_unit_test_chip_h7_CPPFLAGS = -I$(top_srcdir)/testing/sim
+testing_tests_unit_test_chip_h7_LDADD = $(CMOCKA_LIBS) $(CRYPTO_LIBS) -lm
+TESTS += testing/tests/unit/test_chip_h7
