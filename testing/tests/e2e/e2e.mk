@@ -2,7 +2,9 @@
 # gdb-multiarch) against testing/sim/stm32sim, asserting on its state JSON.
 E2E_TESTS = \
 	testing/tests/e2e/test_fidelity_h743.py \
-	testing/tests/e2e/test_module_h743.py
+	testing/tests/e2e/test_module_h743.py \
+	testing/tests/e2e/test_stm32sim_cli.py \
+	testing/tests/e2e/test_install.py
 
 TESTS += $(E2E_TESTS)
 EXTRA_DIST += $(E2E_TESTS) testing/tests/e2e/simharness.py

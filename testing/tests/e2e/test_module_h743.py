@@ -78,11 +78,31 @@ def case_error_names_ap_and_address():
         sim.cleanup()
 
 
+def case_under_srst():
+    """NRST held: DBGMCU answers through AP2, the AXI bus through AP0 faults
+    (facts A.1: why stock OpenOCD cannot connect under reset through AP0)."""
+    sim, _ = sim_with_flash("srst")
+    try:
+        # Stock target files declare no SRST line; a board with NRST wired does.
+        run = openocd(sim, AP0, "reset_config srst_only srst_nogate", "init", *LOAD, "stm32unbrick srst assert",
+                      "echo \"AP2 [stm32unbrick mem read 2 0xe00e1000]\"",
+                      "if {[catch {stm32unbrick mem read 0 0x5c001000} msg]} {echo \"AP0-FAULT $msg\"}",
+                      "stm32unbrick srst deassert",
+                      "echo \"AP0-AFTER [stm32unbrick mem read 0 0x5c001000]\"", "shutdown", files=[TARGET])
+        check(run.rc == 0, "openocd failed", run.tail())
+        check(re.search(r"^AP2 0x20030450$", run.output, re.M), "AP2 under SRST", run.tail())
+        check(re.search(r"^AP0-FAULT .*0x5c001000", run.output, re.M), "AP0 did not fault under SRST", run.tail())
+        check(re.search(r"^AP0-AFTER 0x20030450$", run.output, re.M), "AP0 after release", run.tail())
+    finally:
+        sim.cleanup()
+
+
 def main():
     tap = Tap()
     tap.case("module reads DBGMCU_IDCODE through AP0 and AP2", case_idcode_both_aps)
     tap.case("module reads 4 KiB of flash in one batched OpenOCD command", case_batched_4k_read)
     tap.case("a bus fault comes back naming the AP and the address", case_error_names_ap_and_address)
+    tap.case("under SRST: AP2 answers, AP0's system bus faults", case_under_srst)
     return tap.done()
 
 
