@@ -2,6 +2,8 @@
 pkglib_LTLIBRARIES += src/stm32unbrick.la
 src_stm32unbrick_la_SOURCES = \
 	src/module.c \
+	src/cmd.h \
+	src/exit_status.c \
 	src/target/errors.c \
 	src/target/errors.h \
 	src/target/ocd_bridge.c \

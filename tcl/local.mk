@@ -36,3 +36,26 @@ uninstall-hook:
 # people can run their own OpenOCD-based flows against a simulated chip.
 interfacesitedir = $(openocdsitedir)/interface
 dist_interfacesite_DATA = tcl/interface/stm32sim.cfg
+
+# target/stm32h7x*.cfg: drop-in supersets of OpenOCD's own files of the same names (same knobs,
+# same targets and banks, plus the access-port targets recovery needs). OpenOCD searches the site
+# directory first, so stock board files pick these up.
+targetsitedir = $(openocdsitedir)/target
+dist_targetsite_DATA = tcl/target/stm32h7x.cfg tcl/target/stm32h7x_dual_bank.cfg
+
+# recovery/: `openocd -f recovery/<part>.cfg`, one file per part on the shared helper h7-part.tcl,
+# and the diagnose/unbrick commands they source.
+recoverysitedir = $(openocdsitedir)/recovery
+dist_recoverysite_DATA = \
+	tcl/recovery/recovery.tcl tcl/recovery/report.tcl tcl/recovery/h7.tcl \
+	tcl/recovery/h7-part.tcl \
+	tcl/recovery/h742.cfg tcl/recovery/h743.cfg tcl/recovery/h745.cfg tcl/recovery/h747.cfg \
+	tcl/recovery/h750.cfg tcl/recovery/h753.cfg tcl/recovery/h755.cfg tcl/recovery/h757.cfg \
+	tcl/recovery/h723.cfg tcl/recovery/h725.cfg tcl/recovery/h730.cfg tcl/recovery/h733.cfg \
+	tcl/recovery/h735.cfg tcl/recovery/h7a3.cfg tcl/recovery/h7b0.cfg tcl/recovery/h7b3.cfg
+
+# testing/openocd-sim: a test-only search directory (interface/stlink*.cfg that lead to stm32sim,
+# see its README.md). Shipped for `make check` from a tarball, never installed.
+EXTRA_DIST += \
+	testing/openocd-sim/README.md testing/openocd-sim/stm32sim-shim.tcl \
+	testing/openocd-sim/interface/stlink.cfg testing/openocd-sim/interface/stlink-dap.cfg

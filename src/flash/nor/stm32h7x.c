@@ -116,10 +116,13 @@ ub_err h7_identify(h7_target *t)
 	if (!line)
 		return ub_fail(UB_ERR_UNSUPPORTED, "DBGMCU_IDCODE 0x%08x: DEV_ID 0x%03x is not an STM32H7 "
 			       "(known: 0x450, 0x480, 0x483)", idcode, t->dev_id);
-	/* The flash-size word is 16 bits; read the aligned word around it. */
-	e = ocd_mem_read32(t->b, t->sys, line->flash_size_addr & ~3u, &fsize);
-	if (e != UB_OK)
-		return e;
+	/* The flash-size word is 16 bits; read the aligned word around it.  The
+	 * Cortex-M4 of dual-core parts cannot read it (facts A.1): assume the
+	 * line's largest size then, as OpenOCD does. */
+	if (ocd_mem_read32(t->b, t->sys, line->flash_size_addr & ~3u, &fsize) != UB_OK) {
+		ub_clear_error();
+		fsize = 0xFFFF;
+	}
 	fsize = (line->flash_size_addr & 2) ? fsize >> 16 : fsize & 0xFFFF;
 	t->flash_kib = (fsize == 0 || fsize == 0xFFFF || fsize > line->max_kib) ? line->max_kib : fsize;
 	t->kind.line = line;
@@ -413,6 +416,26 @@ ub_err h7_verify(h7_target *t, uint32_t addr, const uint8_t *data, size_t len)
 			i++;
 		e = ub_fail(UB_ERR_VERIFY, "verify: flash at 0x%08x reads 0x%02x, expected 0x%02x",
 			    addr + (uint32_t)(off + i), ((const uint8_t *)buf)[i], data[off + i]);
+	}
+	free(buf);
+	return e;
+}
+
+ub_err h7_blank_check(h7_target *t, unsigned bank)
+{
+	if (!t || !t->kind.line || bank < 1 || bank > (t->kind.two_banks ? 2u : 1u))
+		return ub_fail(UB_ERR_ARG, "h7_blank_check: no bank %u", bank);
+	uint32_t base = bank == 2 ? H7_BANK2_BASE : H7_BANK1_BASE, size = bank_size(t);
+	uint32_t *buf = malloc(VERIFY_CHUNK);
+	if (!buf)
+		return ub_fail(UB_ERR_NOMEM, "h7_blank_check: out of memory");
+	ub_err e = UB_OK;
+	for (uint32_t off = 0; e == UB_OK && off < size; off += VERIFY_CHUNK) {
+		e = ocd_mem_read(t->b, t->sys, base + off, buf, VERIFY_CHUNK / 4);
+		for (uint32_t i = 0; e == UB_OK && i < VERIFY_CHUNK / 4; i++)
+			if (buf[i] != 0xFFFFFFFFu)
+				e = ub_fail(UB_ERR_VERIFY, "blank check bank %u: 0x%08x reads 0x%08x, not erased",
+					    bank, base + off + 4 * i, buf[i]);
 	}
 	free(buf);
 	return e;

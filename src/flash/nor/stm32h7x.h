@@ -173,6 +173,8 @@ ub_err h7_bank_erase(h7_target *t, unsigned bank, unsigned timeout_ms);
 ub_err h7_program(h7_target *t, uint32_t addr, const uint8_t *data, size_t len);
 /* Compare flash with data; UB_ERR_VERIFY names the first differing address. */
 ub_err h7_verify(h7_target *t, uint32_t addr, const uint8_t *data, size_t len);
+/* Read a whole bank back; UB_ERR_VERIFY names the first word that is not 0xFF. */
+ub_err h7_blank_check(h7_target *t, unsigned bank);
 /* FLASH_SRx of a bank, for diagnose. */
 ub_err h7_flash_status(h7_target *t, unsigned bank, uint32_t *sr);
 

@@ -202,6 +202,18 @@ static int cmd_erase(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *const
 	return ub_tcl_status(interp, e);
 }
 
+/* `h7 blank_check BANK`: read the bank back, all 0xFF or an error naming the address. */
+static int cmd_blank_check(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *const *argv)
+{
+	unsigned bank = 0;
+	ub_err e = need_chip(b, "h7 blank_check");
+	if (e == UB_OK)
+		e = arg_bank(interp, argv[0], "h7 blank_check", &bank);
+	if (e == UB_OK)
+		e = h7_blank_check(&chip, bank);
+	return ub_tcl_status(interp, e);
+}
+
 /* Read a whole file, padded with 0xFF to `align` bytes. */
 static ub_err read_file(const char *path, unsigned align, uint8_t **data, size_t *len)
 {
@@ -299,6 +311,7 @@ static const ub_subcmd h7_subcmds[] = {
 	{ "h7", "factory", "", 0, 0, cmd_factory },
 	{ "h7", "options_set", "{FIELD VALUE ...} ?-timeout MS? ?-irreversible?", 1, 4, cmd_options_set },
 	{ "h7", "erase", "BANK ?-timeout MS?", 1, 3, cmd_erase },
+	{ "h7", "blank_check", "BANK", 1, 1, cmd_blank_check },
 	{ "h7", "program", "FILE ADDR", 2, 2, cmd_program },
 	{ "h7", "verify", "FILE ADDR", 2, 2, cmd_verify },
 	{ "h7", "status", "", 0, 0, cmd_status },

@@ -8,3 +8,4 @@ E2E_TESTS = \
 
 TESTS += $(E2E_TESTS)
 EXTRA_DIST += $(E2E_TESTS) testing/tests/e2e/simharness.py
+E2E_TESTS += testing/tests/e2e/test_target_scripts.py

@@ -26,6 +26,15 @@ OPENOCD = os.environ.get("OPENOCD", "openocd")
 GDB = os.environ.get("GDB_MULTIARCH", "gdb-multiarch")
 STM32SIM = os.path.join(TOP_BUILDDIR, "testing", "sim", "stm32sim")
 
+def stock_scripts_dir():
+    """Stock OpenOCD's own scripts, found without our -s directories, so that a
+    test can name a stock file even where ours shadows it."""
+    for d in ("/usr/share/openocd/scripts", "/usr/local/share/openocd/scripts"):
+        if os.path.isfile(os.path.join(d, "target", "stm32h7x.cfg")):
+            return d
+    raise TestFailure("stock OpenOCD scripts not found (install the Debian package openocd)")
+
+
 # Simulated busy times are scaled by this in tests: a 1.1 s sector erase takes
 # 11 ms of wall time.  OpenOCD still sees a chip that is busy for a while.
 DEFAULT_TIME_SCALE = 0.01

@@ -14,9 +14,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from simharness import (GDB, OPENOCD, Sim, Tap, check, openocd, random_image,  # noqa: E402
-                        script_dirs, sha256)
+                        script_dirs, sha256, stock_scripts_dir)
 
-TARGET = "target/stm32h7x_dual_bank.cfg"
+# The stock file by absolute path: ours (tcl/target/) shadows it on the search
+# path, and the referee must be stock OpenOCD's own.
+TARGET = os.path.join(stock_scripts_dir(), "target", "stm32h7x_dual_bank.cfg")
 BANK_SIZE = 1024 * 1024
 ERASED_BANK = sha256(b"\xff" * BANK_SIZE)
 

@@ -9,10 +9,9 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from simharness import Sim, Tap, check, openocd, random_image  # noqa: E402
 
+# Our target file (tcl/target/, a superset of stock OpenOCD's): it creates the
+# mem_ap targets the module uses (AP0, the Cortex-M7 AHB-AP, among them).
 TARGET = "target/stm32h7x_dual_bank.cfg"
-# Stock target files create a mem_ap target for AP2 only; the module also
-# wants AP0 (the Cortex-M7 AHB-AP) for the system bus.
-AP0 = "target create stm32h7x.ap0 mem_ap -dap stm32h7x.dap -ap-num 0"
 LOAD = ["source [find stm32unbrick/module.tcl]", "stm32unbrick_load", "stm32unbrick_attach_bridge stm32h7x"]
 
 
@@ -27,7 +26,7 @@ def sim_with_flash(name):
 def case_idcode_both_aps():
     sim, _ = sim_with_flash("idcode")
     try:
-        run = openocd(sim, AP0, "init", *LOAD,
+        run = openocd(sim, "init", *LOAD,
                       "echo \"AP0 [stm32unbrick mem read 0 0x5c001000]\"",
                       "echo \"AP2 [stm32unbrick mem read 2 0xe00e1000]\"", "shutdown",
                       files=[TARGET], pre=[])
@@ -46,7 +45,7 @@ def case_batched_4k_read():
     sim, data = sim_with_flash("dump")
     try:
         out = os.path.join(sim.dir, "dump.bin")
-        run = openocd(sim, AP0, "init", *LOAD,
+        run = openocd(sim, "init", *LOAD,
                       "set before [dict get [stm32unbrick stats] commands]",
                       "stm32unbrick mem dump 0 0x08000000 4096 %s" % out,
                       "echo \"commands [expr {[dict get [stm32unbrick stats] commands] - $before}]\"",
@@ -66,7 +65,7 @@ def case_error_names_ap_and_address():
     sim, _ = sim_with_flash("fault")
     try:
         # 0x60000000 is unmapped on the AXI bus: the MEM-AP access faults.
-        run = openocd(sim, AP0, "init", *LOAD,
+        run = openocd(sim, "init", *LOAD,
                       "if {[catch {stm32unbrick mem read 0 0x60000000} msg]} {echo \"ERR $msg\"}",
                       "shutdown", files=[TARGET])
         check(run.rc == 0, "openocd failed", run.tail())
@@ -83,8 +82,8 @@ def case_under_srst():
     (facts A.1: why stock OpenOCD cannot connect under reset through AP0)."""
     sim, _ = sim_with_flash("srst")
     try:
-        # Stock target files declare no SRST line; a board with NRST wired does.
-        run = openocd(sim, AP0, "reset_config srst_only srst_nogate", "init", *LOAD, "stm32unbrick srst assert",
+        # Target files declare no SRST line; a board with NRST wired does.
+        run = openocd(sim, "reset_config srst_only srst_nogate", "init", *LOAD, "stm32unbrick srst assert",
                       "echo \"AP2 [stm32unbrick mem read 2 0xe00e1000]\"",
                       "if {[catch {stm32unbrick mem read 0 0x5c001000} msg]} {echo \"AP0-FAULT $msg\"}",
                       "stm32unbrick srst deassert",

@@ -16,6 +16,7 @@ testing_tests_unit_test_module_SOURCES = \
 	testing/tests/unit/test_module.c \
 	testing/tests/unit/fake_openocd.h \
 	src/module.c \
+	src/exit_status.c \
 	src/target/ocd_bridge.c \
 	src/target/errors.c \
 	src/target/poll.c \

@@ -1,0 +1,224 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# stm32unbrick: STM32H7 diagnosis, recovery plan and actions.
+#
+# Facts: ../shared/facts/stm32-facts.md A (A.3 RDP and the 1 -> 0 regression
+# with DMEP/DMES, A.5 the write-once PWR_CR3 supply setting that only a power
+# cycle clears, A.6 dual core BCM7/BCM4) and the field reports 000-003.
+# Chip access goes through `stm32unbrick h7 ...` (src/flash/nor/stm32h7x*.c).
+
+# PWR_CR3 and CSR1 (facts A.5); the system bootloader ID byte (ST AN2606).
+set stm32unbrick_h7(pwr_cr3) 0x5802480C
+set stm32unbrick_h7(pwr_csr1) 0x58024804
+set stm32unbrick_h7(bootloader_id) {0x450 0x1FF1E7FE 0x480 0x08FFF7FE 0x483 0x1FF1E7FE}
+# Generous bounds for the chip's own busy times (facts A.2 timing: a regression
+# erases both banks, 8 x 2.2 s max each; an option change ~0.3 s).
+set stm32unbrick_h7(regression_timeout_ms) 60000
+set stm32unbrick_h7(erase_timeout_ms) 40000
+
+proc stm32unbrick_h7_sr_flags {sr} {
+	set names {17 WRPERR 18 PGSERR 19 STRBERR 21 INCERR 22 OPERR 23 RDPERR 24 RDSERR 25 SNECCERR 26 DBECCERR
+		27 CRCEND 28 CRCRDERR 0 BSY 2 QW}
+	set set {}
+	foreach {bit name} $names {
+		if {($sr >> $bit) & 1} {
+			lappend set $name
+		}
+	}
+	return $set
+}
+
+# Supply configuration in PWR_CR3 bits [5:0] (facts A.5 table).
+proc stm32unbrick_h7_supply_name {cr3} {
+	set cfg [expr {$cr3 & 0x3F}]
+	foreach {mask value name} {
+		0x3F 0x16 "SMPS 1.8 V feeding the LDO" 0x3F 0x26 "SMPS 2.5 V feeding the LDO"
+		0x3F 0x1E "SMPS 1.8 V external + LDO" 0x3F 0x2E "SMPS 2.5 V external + LDO"
+		0x3F 0x1D "SMPS 1.8 V external, LDO bypassed" 0x3F 0x2D "SMPS 2.5 V external, LDO bypassed"
+		0x07 0x06 "LDO (reset default, not yet configured)" 0x07 0x02 "LDO" 0x07 0x04 "direct SMPS"
+		0x07 0x01 "external supply (bypass)"} {
+		if {($cfg & $mask) == $value} {
+			return $name
+		}
+	}
+	return [format "unusual (PWR_CR3 = 0x%08x)" $cr3]
+}
+
+proc stm32unbrick_h7_read32 {ap addr} {
+	return [lindex [stm32unbrick mem read $ap $addr 1] 0]
+}
+
+# Read-only: everything `diagnose` prints and `unbrick` plans from.
+proc stm32unbrick_h7_inspect {ctxvar} {
+	upvar 1 $ctxvar ctx
+	global stm32unbrick_h7
+	set ap [dict get $ctx attach core_ap]
+	set chip [stm32unbrick h7 identify $ap]
+	dict set ctx chip $chip
+	dict set ctx options_before [stm32unbrick h7 options]
+	dict set ctx registers [stm32unbrick h7 registers]
+	dict set ctx flash_status [stm32unbrick h7 status]
+	set cr3 ""
+	catch {set cr3 [stm32unbrick_h7_read32 $ap $stm32unbrick_h7(pwr_cr3)]}
+	dict set ctx pwr_cr3 $cr3
+	set bl ""
+	set dev [dict get $chip dev_id]
+	if {[dict exists $stm32unbrick_h7(bootloader_id) $dev]} {
+		set addr [dict get $stm32unbrick_h7(bootloader_id) $dev]
+		if {![catch {stm32unbrick_h7_read32 $ap [expr {$addr & ~3}]} w]} {
+			set bl [format 0x%02x [expr {($w >> (8 * ($addr & 3))) & 0xFF}]]
+		}
+	}
+	dict set ctx bootloader $bl
+}
+
+proc stm32unbrick_h7_opt {ctx name} {
+	set o [dict get $ctx options_before]
+	return [expr {[dict exists $o $name] ? [dict get $o $name] : ""}]
+}
+
+proc stm32unbrick_h7_area_defined {ctx start end} {
+	set s [stm32unbrick_h7_opt $ctx $start]
+	set e [stm32unbrick_h7_opt $ctx $end]
+	return [expr {$s ne "" && $s <= $e}]
+}
+
+# Findings (plain words), the verdict, and the plan: a list of {title proc args}.
+proc stm32unbrick_h7_plan {ctxvar} {
+	upvar 1 $ctxvar ctx
+	set chip [dict get $ctx chip]
+	set strategy [dict get $ctx attach strategy]
+	set rdp [stm32unbrick_h7_opt $ctx RDP]
+	set findings {}
+	set plan {}
+	set banks [dict get $chip banks]
+	set erase_banks 0
+	lappend findings "chip: [dict get $chip family] ([dict get $chip manual]) rev [dict get $chip rev],\
+		[dict get $chip flash_kib] KiB in $banks bank(s)[expr {[dict get $chip dual_core] ? ", dual core" : ""}]"
+	dict for {reg sr} [dict get $ctx flash_status] {
+		set flags [stm32unbrick_h7_sr_flags $sr]
+		if {$flags ne ""} {
+			lappend findings "FLASH_$reg = $sr: [join $flags {, }]"
+		}
+	}
+	if {[dict get $ctx pwr_cr3] ne ""} {
+		lappend findings "supply: [stm32unbrick_h7_supply_name [dict get $ctx pwr_cr3]] (PWR_CR3 = [dict get $ctx pwr_cr3])"
+	}
+	if {[dict get $ctx bootloader] ne ""} {
+		set bl [dict get $ctx bootloader]
+		lappend findings "system bootloader version [format %d.%d [expr {$bl >> 4}] [expr {$bl & 0xF}]] ($bl)"
+		if {[dict get $chip dev_id] eq "0x450" && $bl >= 0x90} {
+			lappend findings "this bootloader (v9.x, rev V) is reported to time out on USB DFU writes to bank 2\
+				(0x08100000+); program bank 2 through the debug port, or use dfu-util with :force:mass-erase (seed 003)"
+		}
+	}
+	set verdict "healthy: nothing to recover"
+	if {$rdp == 0xCC} {
+		dict set ctx findings $findings
+		dict set ctx verdict "RDP level 2 (0xCC): debug is disabled for ever; this chip cannot be recovered"
+		dict set ctx plan {}
+		dict set ctx permanent 1
+		return
+	}
+	if {[dict get $chip dual_core] && [stm32unbrick_h7_opt $ctx BCM7] == 0} {
+		lappend findings "BCM7 = 0: the Cortex-M7 is gated at reset, only the Cortex-M4 (AP3) runs (seed 001)"
+		lappend plan [list "set BCM7 = 1 through the Cortex-M4" stm32unbrick_h7_set_options {BCM7 1}]
+		set verdict "Cortex-M7 boot disabled (BCM7 = 0)"
+	}
+	if {$rdp != 0xAA} {
+		lappend findings "readout protection level 1 (RDP = [format 0x%02x $rdp]): with a debugger attached the flash is blocked\
+			(seed 000: an interrupted option-byte change leaves such a value)"
+		foreach b [expr {$banks == 2 ? "1 2" : "1"}] {
+			if {[stm32unbrick_h7_area_defined $ctx PROT_AREA_START$b PROT_AREA_END$b] &&
+			    [stm32unbrick_h7_opt $ctx DMEP$b] == 0} {
+				lappend findings "PCROP area in bank $b with DMEP$b = 0 would survive the regression"
+				lappend plan [list "set DMEP$b = 1 (erase PCROP area $b with the regression)" \
+					stm32unbrick_h7_set_options [list DMEP$b 1]]
+			}
+			if {[stm32unbrick_h7_area_defined $ctx SEC_AREA_START$b SEC_AREA_END$b] &&
+			    [stm32unbrick_h7_opt $ctx DMES$b] == 0} {
+				lappend findings "secure-only area in bank $b with DMES$b = 0 would survive the regression"
+				lappend plan [list "set DMES$b = 1 (erase secure area $b with the regression)" \
+					stm32unbrick_h7_set_options [list DMES$b 1]]
+			}
+		}
+		lappend plan [list "RDP regression 1 -> 0 (the chip erases its flash)" stm32unbrick_h7_regression $banks]
+		set erase_banks 0
+		set verdict "readout protection level 1: regression to level 0 (erases the flash)"
+	} elseif {$strategy in {under-reset power-cycle boot0}} {
+		set erase_banks 1
+		if {$strategy eq "power-cycle"} {
+			lappend findings "only a power cycle with NRST held gave a connection: the firmware sets a state that\
+				NRST cannot clear; on STM32H7 that is the write-once supply setting (PWR_CR3,\
+				HAL_PWREx_ConfigSupply) not matching the board's wiring (seed 001)"
+			set verdict "supply configuration mismatch: the firmware locks the core out after every power-on"
+		} elseif {$strategy eq "boot0"} {
+			set verdict "the firmware makes the chip unreachable; reached through the system bootloader (BOOT0)"
+		} else {
+			lappend findings "only a connection under reset worked: the firmware disables debug right after reset\
+				(debug pins reconfigured, low-power mode, clock or supply change; seeds 001/002)"
+			set verdict "the firmware disables debug after reset"
+		}
+	}
+	if {[dict exists $ctx unreadable] && [llength [dict get $ctx unreadable]] > 0} {
+		set erase_banks 1
+		lappend findings "[llength [dict get $ctx unreadable]] flash word(s) unreadable (double ECC error:\
+			a program operation was interrupted, seed 000)"
+		set verdict "flash words with ECC errors (interrupted programming)"
+	}
+	if {$erase_banks} {
+		foreach b [expr {$banks == 2 ? "1 2" : "1"}] {
+			lappend plan [list "erase bank $b" stm32unbrick_h7_erase $b]
+		}
+	}
+	dict set ctx findings $findings
+	dict set ctx verdict $verdict
+	dict set ctx plan $plan
+}
+
+# ---- actions (each verified by reading back) -----------------------------------------
+
+proc stm32unbrick_h7_set_options {pairs} {
+	stm32unbrick h7 options_set $pairs -timeout 15000
+}
+
+proc stm32unbrick_h7_regression {banks} {
+	global stm32unbrick_h7
+	stm32unbrick h7 options_set {RDP 0xAA} -timeout $stm32unbrick_h7(regression_timeout_ms)
+	for {set b 1} {$b <= $banks} {incr b} {
+		stm32unbrick h7 blank_check $b
+	}
+}
+
+proc stm32unbrick_h7_erase {bank} {
+	global stm32unbrick_h7
+	stm32unbrick h7 erase $bank -timeout $stm32unbrick_h7(erase_timeout_ms)
+	stm32unbrick h7 blank_check $bank
+}
+
+# Save option bytes, and flash when it is readable (level 0), before anything
+# changes.  Reading the flash is also how ECC-corrupt words are found: the
+# controller flags them only when they are read.
+proc stm32unbrick_h7_backup {ctxvar dir} {
+	upvar 1 $ctxvar ctx
+	set chip [dict get $ctx chip]
+	stm32unbrick_backup_options $dir [dict get $ctx registers] [dict get $ctx options_before]
+	if {[stm32unbrick_h7_opt $ctx RDP] != 0xAA} {
+		stm32unbrick_say unbrick "flash is not readable at RDP level 1 with a debugger: only the option bytes are saved"
+		return
+	}
+	set bank_bytes [expr {[dict get $chip flash_kib] * 1024 / [dict get $chip banks]}]
+	set word [expr {[dict get $chip dev_id] eq "0x480" ? 16 : 32}]
+	set unreadable {}
+	for {set b 1} {$b <= [dict get $chip banks]} {incr b} {
+		set base [expr {$b == 1 ? 0x08000000 : 0x08100000}]
+		stm32unbrick_say unbrick "saving bank $b ([expr {$bank_bytes / 1024}] KiB) to [file join $dir bank$b.bin]"
+		set bad [stm32unbrick_backup_range [dict get $ctx attach core_ap] $base $bank_bytes $word \
+			[file join $dir bank$b.bin]]
+		set unreadable [concat $unreadable $bad]
+	}
+	if {[llength $unreadable]} {
+		stm32unbrick_write_file [file join $dir unreadable.txt] "[join $unreadable \n]\n"
+	}
+	dict set ctx unreadable $unreadable
+}

@@ -1,0 +1,175 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# stm32unbrick: what recovery leaves behind for the person and for CI:
+# progress lines, backups of everything readable, the JSON report and the
+# summary table.  No chip logic here.
+
+# One line of progress, always prefixed so that logs can be grepped.
+proc stm32unbrick_say {what msg} {
+	echo "$what: $msg"
+}
+
+# A named step: prints what it is about to do (with the expected duration when
+# known), runs it, records duration and outcome in the context's step list.
+proc stm32unbrick_step {ctxvar name expected_s body} {
+	upvar 1 $ctxvar ctx
+	set n [expr {[llength [dict get $ctx steps]] + 1}]
+	set hint [expr {$expected_s ne "" ? " (expected up to ${expected_s} s)" : ""}]
+	stm32unbrick_say unbrick "step $n: $name$hint"
+	set t0 [clock milliseconds]
+	set rc [catch {uplevel 1 $body} result]
+	set ms [expr {[clock milliseconds] - $t0}]
+	set outcome [expr {$rc == 0 ? "ok" : "failed"}]
+	dict lappend ctx steps [dict create name $name duration_ms $ms outcome $outcome detail $result]
+	stm32unbrick_say unbrick [format "step %d: %s after %.1f s%s" $n $outcome [expr {$ms / 1000.0}] \
+		[expr {$rc == 0 ? "" : ": $result"}]]
+	if {$rc != 0} {
+		return -code error $result
+	}
+	return $result
+}
+
+# The backup directory: created if missing, refused when it cannot be written.
+proc stm32unbrick_backup_dir {dir part} {
+	if {$dir eq ""} {
+		set dir "stm32unbrick-backup-$part-[clock format [clock seconds] -format %Y%m%d-%H%M%S]"
+	}
+	if {[catch {file mkdir $dir} msg]} {
+		return -code error "backup directory $dir cannot be created: $msg"
+	}
+	if {![file isdirectory $dir] || ![file writable $dir]} {
+		return -code error "backup directory $dir is not a writable directory"
+	}
+	return [file normalize $dir]
+}
+
+proc stm32unbrick_write_file {path text} {
+	set f [open $path w]
+	puts -nonewline $f $text
+	close $f
+}
+
+# Option-byte registers, one "NAME 0xVALUE" per line (read back by `unbrick -restore`-like tools and people).
+proc stm32unbrick_backup_options {dir regs fields} {
+	set text "# option-byte registers (_CUR) read before any change\n"
+	dict for {name value} $regs {
+		append text "$name $value\n"
+	}
+	append text "# decoded fields\n"
+	dict for {name value} $fields {
+		append text "# $name $value\n"
+	}
+	stm32unbrick_write_file [file join $dir option-bytes.txt] $text
+}
+
+# Dump one memory range through the module; chunks that fault (ECC-corrupt
+# flash words) are read again flash word by flash word, unreadable words are
+# written as 0xFF and listed.  Returns the list of unreadable addresses.
+proc stm32unbrick_backup_range {ap base size word_bytes path} {
+	set chunk 16384
+	set unreadable {}
+	set out [open $path w]
+	fconfigure $out -translation binary
+	for {set off 0} {$off < $size} {incr off $chunk} {
+		set tmp $path.part
+		if {![catch {stm32unbrick mem dump $ap [expr {$base + $off}] $chunk $tmp}]} {
+			set in [open $tmp r]
+			fconfigure $in -translation binary
+			puts -nonewline $out [read $in]
+			close $in
+			file delete $tmp
+			continue
+		}
+		set words [expr {$word_bytes / 4}]
+		for {set w 0} {$w < $chunk} {incr w $word_bytes} {
+			set addr [expr {$base + $off + $w}]
+			if {[catch {stm32unbrick mem read $ap $addr $words} vals]} {
+				lappend unreadable [format 0x%08x $addr]
+				set vals [lrepeat $words 0xffffffff]
+			}
+			foreach v $vals {
+				puts -nonewline $out [binary format i $v]
+			}
+		}
+	}
+	close $out
+	return $unreadable
+}
+
+# ---- JSON report --------------------------------------------------------------------
+
+proc stm32unbrick_json_string {s} {
+	return "\"[string map {\\ \\\\ \" \\\" \n \\n \r \\r \t \\t} $s]\""
+}
+
+# A Tcl dict of scalars as a JSON object (values that look like integers stay numbers).
+proc stm32unbrick_json_dict {d} {
+	set parts {}
+	dict for {k v} $d {
+		if {[string is integer -strict $v] && ![string match 0x* $v]} {
+			lappend parts "[stm32unbrick_json_string $k]: $v"
+		} else {
+			lappend parts "[stm32unbrick_json_string $k]: [stm32unbrick_json_string $v]"
+		}
+	}
+	return "\{[join $parts {, }]\}"
+}
+
+proc stm32unbrick_json_list {items} {
+	set parts {}
+	foreach i $items {
+		lappend parts [stm32unbrick_json_string $i]
+	}
+	return "\[[join $parts {, }]\]"
+}
+
+# The report's schema is documented in docs/report-schema.md; keep them together.
+proc stm32unbrick_report {ctx path} {
+	set steps {}
+	foreach s [dict get $ctx steps] {
+		lappend steps [stm32unbrick_json_dict $s]
+	}
+	set j "\{\n"
+	append j "  \"schema\": 1,\n"
+	append j "  \"tool\": \"stm32unbrick\",\n"
+	append j "  \"version\": [stm32unbrick_json_string [dict get $ctx version]],\n"
+	append j "  \"command\": [stm32unbrick_json_string [dict get $ctx command]],\n"
+	append j "  \"script_part\": [stm32unbrick_json_string [dict get $ctx script_part]],\n"
+	append j "  \"chip\": [stm32unbrick_json_dict [dict get $ctx chip]],\n"
+	append j "  \"attach\": [stm32unbrick_json_dict [dict get $ctx attach]],\n"
+	append j "  \"option_bytes_before\": [stm32unbrick_json_dict [dict get $ctx options_before]],\n"
+	append j "  \"option_bytes_after\": [stm32unbrick_json_dict [dict get $ctx options_after]],\n"
+	append j "  \"findings\": [stm32unbrick_json_list [dict get $ctx findings]],\n"
+	append j "  \"verdict\": [stm32unbrick_json_string [dict get $ctx verdict]],\n"
+	append j "  \"plan\": [stm32unbrick_json_list [dict get $ctx plan_text]],\n"
+	append j "  \"backup_dir\": [stm32unbrick_json_string [dict get $ctx backup_dir]],\n"
+	append j "  \"steps\": \[[join $steps {, }]\],\n"
+	append j "  \"outcome\": [stm32unbrick_json_string [dict get $ctx outcome]],\n"
+	append j "  \"exit_status\": [dict get $ctx exit_status]\n"
+	append j "\}\n"
+	stm32unbrick_write_file $path $j
+}
+
+# The short table printed at the end.
+proc stm32unbrick_summary {ctx} {
+	set chip [dict get $ctx chip]
+	set part [expr {[dict exists $chip family] ? "[dict get $chip family] rev [dict get $chip rev]" : "unknown"}]
+	set attach [expr {[dict exists [dict get $ctx attach] strategy] ? [dict get [dict get $ctx attach] strategy] : "none"}]
+	set lines {}
+	lappend lines [string repeat - 64]
+	lappend lines [format "%-14s %s" chip $part]
+	lappend lines [format "%-14s %s" attach $attach]
+	lappend lines [format "%-14s %s" verdict [dict get $ctx verdict]]
+	foreach s [dict get $ctx steps] {
+		lappend lines [format "%-14s %-36s %6.1f s %s" step [dict get $s name] \
+			[expr {[dict get $s duration_ms] / 1000.0}] [dict get $s outcome]]
+	}
+	if {[dict get $ctx backup_dir] ne ""} {
+		lappend lines [format "%-14s %s" backup [dict get $ctx backup_dir]]
+	}
+	lappend lines [format "%-14s %s (exit status %d)" outcome [dict get $ctx outcome] [dict get $ctx exit_status]]
+	lappend lines [string repeat - 64]
+	foreach l $lines {
+		echo $l
+	}
+}
