@@ -16,6 +16,7 @@
 #define STM32UNBRICK_ATTACH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ocd_bridge.h"
@@ -27,6 +28,7 @@ typedef enum ub_attach_strategy {
 	UB_ATTACH_POWER_CYCLE,  /* NRST held, operator power-cycles; loss and return seen on the DP; then under reset */
 	UB_ATTACH_BOOT0,        /* operator sets BOOT0 high and power-cycles; attach to the system bootloader */
 	UB_ATTACH_AP_FALLBACK,  /* the Cortex-M7's AP is gated (BCM7 = 0): attach through AP3 (Cortex-M4) */
+	UB_ATTACH_RELEASE,      /* the opposite: no reset catch, no halting debug, NRST pulsed: firmware runs */
 	UB_ATTACH__COUNT
 } ub_attach_strategy;
 
@@ -44,6 +46,10 @@ typedef struct ub_family {
 	uint32_t dbgmcu_cr_keep;   /* bits that keep debug alive in Sleep/Stop/Standby + debug clocks */
 	uint32_t sysmem_base;      /* system memory (bootloader) start */
 	uint32_t sysmem_end;       /* last byte */
+	/* DebugDeviceUnlock: what must happen before the core's AP can be used (NULL: nothing, as on
+	 * STM32H7).  Returns a one-line note for the step's log line in `note`. */
+	ub_err (*debug_device_unlock)(ocd_bridge *b, const struct ub_family *f, ub_ap core_ap, char *note,
+				      size_t note_len);
 } ub_family;
 
 extern const ub_family ub_family_stm32h7;

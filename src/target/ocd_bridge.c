@@ -505,6 +505,91 @@ ub_err ocd_srst(ocd_bridge *b, bool assert)
 	return UB_OK;
 }
 
+/* Run a command given as plain words; any failure is `code` with OpenOCD's message or error code. */
+static ub_err run_words(ocd_bridge *b, ub_err code, const char *ctx, int objc, const char *const *words)
+{
+	Jim_Obj *objv[4];
+	int rc;
+
+	for (int i = 0; i < objc; i++)
+		objv[i] = word(b, words[i]);
+	rc = ocd_eval(b, objc, objv);
+	if (rc != JIM_OK)
+		return fail_command(b, code, rc, ctx);
+	return UB_OK;
+}
+
+/*
+ * OpenOCD 0.12 `poll on|off` only sets the flag that its timer callback checks before polling
+ * targets (jtag_poll_set_enabled); `sleep` runs that callback, so without `poll off` the stock
+ * cortex_m poll runs in the middle of our own waits.  It exists once `init` has run (exec mode).
+ */
+ub_err ocd_poll(ocd_bridge *b, bool on)
+{
+	const char *words[2] = { "poll", on ? "on" : "off" };
+	ub_err err = check_bridge(b, "poll");
+
+	if (err)
+		return err;
+	return run_words(b, UB_ERR_UNSUPPORTED, on ? "poll on" : "poll off", 2, words);
+}
+
+/* The transport OpenOCD runs (`transport select` without arguments answers its name). */
+static bool transport_is_jtag(ocd_bridge *b)
+{
+	const char *words[2] = { "transport", "select" };
+
+	if (run_words(b, UB_ERR_UNSUPPORTED, "transport select", 2, words) != UB_OK)
+		return true; /* cannot tell: re-scanning a chain that is not JTAG fails loudly, which is fine */
+	return !strcmp(Jim_String(Jim_GetResult(b->interp)), "jtag");
+}
+
+/*
+ * What OpenOCD 0.12 does for each command (its sources):
+ *  - `jtag arp_init`: Test-Logic-Reset, IDCODE scan and IR-capture check of the declared TAPs; it
+ *    answers OK even when the chain reads all ones, so it only resynchronises the TAP state;
+ *  - `dap init`: reconnects every DAP: forgets the cached SELECT/CSW/TAR values, clears sticky
+ *    errors, requests debug and system power-up; fails when the DP does not answer;
+ *  - `<mem_ap> arp_examine`: examines a mem_ap target that is not examined yet (after an `init`
+ *    that found a dead chain none is), and is a no-op otherwise.  Every target is tried even if one
+ *    fails (an AP the caller does not need must not hide the others); the first failure is returned.
+ */
+ub_err ocd_reinit_dap(ocd_bridge *b)
+{
+	const char *arp[2] = { "jtag", "arp_init" };
+	const char *dap_init[2] = { "dap", "init" };
+	char ctx[OCD_CTX_MAX], first[2 * OCD_CTX_MAX] = "";
+	ub_err err = check_bridge(b, "reinit");
+
+	if (err)
+		return err;
+	if (!b->dap[0])
+		return ub_fail(UB_ERR_NOT_CONFIGURED, "reinit: no DAP configured (stm32unbrick bridge -dap NAME)");
+	if (transport_is_jtag(b)) {
+		err = run_words(b, UB_ERR_DP, "reinit: jtag arp_init", 2, arp);
+		if (err)
+			return err;
+	}
+	snprintf(ctx, sizeof(ctx), "reinit: dap init (DAP %s): the debug port did not answer", b->dap);
+	err = run_words(b, UB_ERR_DP, ctx, 2, dap_init);
+	if (err)
+		return err;
+	for (unsigned ap = 0; ap < UB_MAX_AP; ap++) {
+		const char *examine[2] = { b->memap[ap], "arp_examine" };
+
+		if (!b->memap[ap][0])
+			continue;
+		snprintf(ctx, sizeof(ctx), "reinit: %s arp_examine (AP%u)", b->memap[ap], ap);
+		if (run_words(b, UB_ERR_AP, ctx, 2, examine) != UB_OK && !err) {
+			err = UB_ERR_AP;
+			snprintf(first, sizeof(first), "%s", ub_last_error());
+		}
+	}
+	if (err)
+		ub_fail(err, "%s", first); /* later failures overwrote it */
+	return err;
+}
+
 ub_err ocd_sleep_ms(ocd_bridge *b, unsigned ms)
 {
 	ub_err err = check_bridge(b, "sleep");

@@ -55,6 +55,13 @@ static inline ub_err ocd_mem_write32(ocd_bridge *b, ub_ap ap, uint32_t addr, uin
 }
 
 ub_err ocd_srst(ocd_bridge *b, bool assert);
+/* `poll on|off`: OpenOCD's background target polling (its own cortex_m poll, which would race an
+ * attach sequence: it reads DHCSR, re-examines the core and rewrites DEMCR). */
+ub_err ocd_poll(ocd_bridge *b, bool on);
+/* After the chip lost power or its debug pins, OpenOCD's JTAG and DAP state is stale: re-scan the
+ * chain (`jtag arp_init`, JTAG transport only), reconnect the DAP (`dap init`) and examine every
+ * configured mem_ap target (`<target> arp_examine`).  Fails while the debug port does not answer. */
+ub_err ocd_reinit_dap(ocd_bridge *b);
 ub_err ocd_sleep_ms(ocd_bridge *b, unsigned ms);
 /* Print a line through OpenOCD's own logger (`echo`), so it lands in its log. */
 void ocd_log(ocd_bridge *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -10,7 +10,7 @@
 # PWR_CR3 and CSR1 (facts A.5); the system bootloader ID byte (ST AN2606).
 set stm32unbrick_h7(pwr_cr3) 0x5802480C
 set stm32unbrick_h7(pwr_csr1) 0x58024804
-set stm32unbrick_h7(bootloader_id) {0x450 0x1FF1E7FE 0x480 0x08FFF7FE 0x483 0x1FF1E7FE}
+set stm32unbrick_h7(bootloader_id) {0x450 0x1FF1E7FE 0x480 0x1FF13FFE 0x483 0x1FF1E7FE}
 # Generous bounds for the chip's own busy times (facts A.2 timing: a regression
 # erases both banks, 8 x 2.2 s max each; an option change ~0.3 s).
 set stm32unbrick_h7(regression_timeout_ms) 60000

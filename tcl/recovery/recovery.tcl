@@ -72,7 +72,11 @@ proc stm32unbrick_prepare {} {
 			use interface/stlink-dap.cfg (ST-LINK in dapdirect mode) or another DAP adapter"
 	}
 	if {[command mode] eq "config"} {
-		init
+		# OpenOCD 0.12's init fails at `dap init` when the debug port is dead
+		# (the very chips we are here for); the attach strategies reconnect.
+		if {[catch {init} msg]} {
+			stm32unbrick_say attach "OpenOCD could not initialise the debug port ($msg); trying harder"
+		}
 	}
 	poll off
 	stm32unbrick_load
@@ -98,6 +102,25 @@ proc stm32unbrick_looks_permanent {} {
 	return [catch {stm32unbrick mem read 2 0xE00E1000}]
 }
 
+# A chip that answers now may lose its debug port as soon as its firmware
+# runs again (seed 002: "every freshly flashed firmware makes the target
+# unreachable"; a debugger that halted it earlier hides that).  Reset it, let
+# the firmware run, and look again without halting.
+set stm32unbrick_run_test_ms 1000
+
+# Returns the attach result after the firmware ran, or "" when the chip no
+# longer answers (a plain attach: Stop mode keeps AP2 alive but not AP0).
+proc stm32unbrick_survives_reset {} {
+	if {[catch {stm32unbrick attach release -timeout 5}]} {
+		return ""
+	}
+	sleep $::stm32unbrick_run_test_ms
+	if {[catch {stm32unbrick attach normal -timeout 5} r]} {
+		return ""
+	}
+	return $r
+}
+
 proc stm32unbrick_attach_any {ctxvar timeout_s} {
 	upvar 1 $ctxvar ctx
 	set strategies {normal}
@@ -106,7 +129,8 @@ proc stm32unbrick_attach_any {ctxvar timeout_s} {
 	}
 	lappend strategies under-reset power-cycle boot0
 	set errors {}
-	foreach s $strategies {
+	for {set i 0} {$i < [llength $strategies]} {incr i} {
+		set s [lindex $strategies $i]
 		if {$s eq "power-cycle" && [stm32unbrick_looks_permanent]} {
 			dict set ctx permanent 1
 			dict set ctx verdict "the debug port answers but every access port refuses, even under reset:\
@@ -114,15 +138,26 @@ proc stm32unbrick_attach_any {ctxvar timeout_s} {
 			return -code error [dict get $ctx verdict]
 		}
 		stm32unbrick_say attach "trying $s"
-		if {![catch {stm32unbrick attach $s -timeout $timeout_s} r]} {
-			stm32unbrick_say attach "$s worked: core on AP[dict get $r core_ap][expr {[dict get $r halted] ?
-				[format ", halted at 0x%08x" [dict get $r pc]] : ""}]"
-			dict set ctx attach $r
-			stm32unbrick_reexamine
-			return
+		if {[catch {stm32unbrick attach $s -timeout $timeout_s} r]} {
+			lappend errors "$s: $r"
+			stm32unbrick_say attach "$s failed: $r"
+			continue
 		}
-		lappend errors "$s: $r"
-		stm32unbrick_say attach "$s failed: $r"
+		if {$s eq "normal" && [set r [stm32unbrick_survives_reset]] eq ""} {
+			set msg "the debug port answered, but no longer once the firmware ran for\
+				$::stm32unbrick_run_test_ms ms after a reset"
+			lappend errors "$s: $msg"
+			stm32unbrick_say attach $msg
+			dict set ctx run_test_failed 1
+			# Past the AP fallback: a gated core would not have answered at all.
+			set i [expr {[lsearch $strategies under-reset] - 1}]
+			continue
+		}
+		stm32unbrick_say attach "$s worked: core on AP[dict get $r core_ap][expr {[dict get $r halted] ?
+			[format ", halted at 0x%08x" [dict get $r pc]] : ""}]"
+		dict set ctx attach $r
+		stm32unbrick_reexamine
+		return
 	}
 	return -code error "no way to attach worked:\n  [join $errors "\n  "]"
 }
@@ -218,6 +253,8 @@ proc stm32unbrick_verify {ctxvar timeout_s} {
 		stm32unbrick srst assert
 		sleep 20
 		stm32unbrick srst deassert
+		# An AP that was gated when OpenOCD started (BCM7 = 0) was never examined.
+		stm32unbrick_reexamine
 		set r [stm32unbrick attach normal -timeout $timeout_s]
 		dict set ctx attach_after $r
 		stm32unbrick_reexamine

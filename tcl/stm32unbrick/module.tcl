@@ -76,6 +76,8 @@ proc stm32unbrick_register_help {} {
 		{srst assert}   {}                   "drive the reset line (SRST) low"
 		{srst deassert} {}                   "release the reset line (SRST)"
 		stats           {}                   "number of OpenOCD commands the module evaluated"
+		attach          "STRATEGY ?-timeout S? ?-halt-timeout MS? ?-nohalt? ?-family stm32h7|stm32h5?"
+		                                     "connect by STRATEGY (an unknown one lists them), return a dict"
 	} {
 		add_help_text "stm32unbrick $sub" $help
 		if {$usage ne ""} {

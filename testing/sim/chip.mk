@@ -1,14 +1,19 @@
-# The STM32H7 chip (see testing/sim/chip.h, chip_h7.h): part table, bus maps,
-# reset/power/operator logic (chip_h7*.c), the Cortex-M7 debug registers
-# (cortexm_dbg.c, cortexm_ppb.c), CoreSight identification (coresight_id.c),
-# DBGMCU and the debug APB (dbgmcu.c), PWR (pwr_h7.c) and the core's
-# execution model (core_h7.c).
+# The STM32H7 chip (see testing/sim/chip.h, chip_h7.h): part table, memories,
+# bus maps, the cores and their clock gates, RCC/SYSCFG, reset/power/operator
+# logic (chip_h7*.c), the Cortex-M7/M4 debug registers (cortexm_dbg.c,
+# cortexm_ppb.c), CoreSight identification (coresight_id.c), DBGMCU and the
+# debug APB (dbgmcu.c), PWR (pwr_h7.c) and the cores' execution model
+# (core_h7.c).
 sim_chip_h7_sources = \
 	testing/sim/chip.h \
 	testing/sim/chip_h7.c \
 	testing/sim/chip_h7.h \
 	testing/sim/chip_h7_internal.h \
+	testing/sim/chip_h7_build.c \
+	testing/sim/chip_h7_cpu.c \
+	testing/sim/chip_h7_sysctl.c \
 	testing/sim/chip_h7_parts.c \
+	testing/sim/chip_h7_mem.c \
 	testing/sim/chip_h7_bus.c \
 	testing/sim/chip_h7_operator.c \
 	testing/sim/chip_h7_state.c \

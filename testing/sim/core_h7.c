@@ -140,6 +140,16 @@ static void lockup_now(core_h7 *c)
 	}
 }
 
+static const char *core_name(const core_h7 *c)
+{
+	return c->env.name ? c->env.name : "core";
+}
+
+static bool script_allowed(core_h7 *c)
+{
+	return !c->env.may_run_script || c->env.may_run_script(c->env.ctx, c);
+}
+
 static core_program choose_program(core_h7 *c, bool vectors_ok, uint32_t sp, uint32_t pc, bool system_memory)
 {
 	bool entry_ok = (pc & 1u) && c->env.executable && c->env.executable(c->env.ctx, pc & ~1u);
@@ -148,7 +158,8 @@ static core_program choose_program(core_h7 *c, bool vectors_ok, uint32_t sp, uin
 		return CORE_PROG_LOCKED; /* erased (0xFFFFFFFF) vectors end here: 0xFFFFFFFE is XN */
 	if (system_memory)
 		return CORE_PROG_BOOTLOADER;
-	if (c->image_known && sp == c->image_sp && pc == c->image_pc && c->script && c->script->count > 0)
+	if (c->image_known && sp == c->image_sp && pc == c->image_pc && c->script && c->script->count > 0 &&
+	    script_allowed(c))
 		return CORE_PROG_SCRIPT;
 	return CORE_PROG_IDLE;
 }
@@ -161,7 +172,7 @@ void core_h7_reset_release(core_h7 *c, uint32_t boot_addr, bool system_memory, s
 
 	if (!ok) {
 		/* A faulting vector fetch (e.g. flash refused under RDP level 1) escalates to lockup. */
-		sim_log_info("core: vector fetch at 0x%08x faulted", (unsigned)boot_addr);
+		sim_log_info("%s: vector fetch at 0x%08x faulted", core_name(c), (unsigned)boot_addr);
 		sp = pc = ERASED_WORD;
 	}
 	c->boot_addr = boot_addr;
@@ -172,7 +183,7 @@ void core_h7_reset_release(core_h7 *c, uint32_t boot_addr, bool system_memory, s
 	c->last = now;
 	c->program = choose_program(c, ok, sp, pc, system_memory);
 	cortexm_dbg_leave_reset(c->dbg, boot_addr, sp, pc);
-	sim_log_info("core: reset released, boot 0x%08x, SP 0x%08x PC 0x%08x: %s%s", (unsigned)boot_addr,
+	sim_log_info("%s: reset released, boot 0x%08x, SP 0x%08x PC 0x%08x: %s%s", core_name(c), (unsigned)boot_addr,
 		     (unsigned)sp, (unsigned)pc, core_h7_program_name(c->program),
 		     c->dbg->state == CM_STATE_HALTED ? ", halted before the first instruction" : "");
 	if (c->dbg->state == CM_STATE_HALTED)
@@ -204,7 +215,8 @@ static void firmware_store_faulted(core_h7 *c, const fw_step *s)
 {
 	cortexm_dbg *d = c->dbg;
 
-	sim_log_info("core: firmware store to 0x%08x faulted, core spins in HardFault", (unsigned)s->addr);
+	sim_log_info("%s: firmware store to 0x%08x faulted, core spins in HardFault", core_name(c),
+		     (unsigned)s->addr);
 	d->cfsr |= CFSR_PRECISERR | CFSR_BFARVALID;
 	d->bfar = s->addr;
 	d->hfsr |= HFSR_FORCED;
@@ -214,7 +226,7 @@ static void firmware_store_faulted(core_h7 *c, const fw_step *s)
 
 static void apply_step(core_h7 *c, const fw_step *s)
 {
-	sim_log_trace("core: firmware step at %llu: %s 0x%08x 0x%08x", (unsigned long long)s->at,
+	sim_log_trace("%s: firmware step at %llu: %s 0x%08x 0x%08x", core_name(c), (unsigned long long)s->at,
 		      fw_action_name(s->action), (unsigned)s->addr, (unsigned)s->value);
 	switch (s->action) {
 	case FW_WRITE:
@@ -223,12 +235,12 @@ static void apply_step(core_h7 *c, const fw_step *s)
 		break;
 	case FW_DEBUG_PINS_GPIO:
 		c->pins_gpio = true;
-		sim_log_info("core: firmware turned the debug pins into GPIOs");
+		sim_log_info("%s: firmware turned the debug pins into GPIOs", core_name(c));
 		break;
 	case FW_ENTER_STOP:
 	case FW_ENTER_STANDBY:
 		c->lp = s->action == FW_ENTER_STOP ? CORE_LP_STOP : CORE_LP_STANDBY;
-		sim_log_info("core: firmware entered %s mode", c->lp == CORE_LP_STOP ? "Stop" : "Standby");
+		sim_log_info("%s: firmware entered %s mode", core_name(c), c->lp == CORE_LP_STOP ? "Stop" : "Standby");
 		cortexm_dbg_sleep(c->dbg);
 		break;
 	case FW_LOCKUP:

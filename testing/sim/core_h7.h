@@ -1,5 +1,7 @@
 /*
- * Execution model of the STM32H7's Cortex-M7.
+ * Execution model of the STM32H7's cores: the Cortex-M7 and, on dual-core
+ * parts, the Cortex-M4 (one core_h7 each; which one runs the scenario's
+ * script is the chip's decision, core_h7_env.may_run_script, chip_h7_cpu.c).
  *
  * The simulated core does not decode Thumb yet.  What it executes is chosen
  * at every reset release from the vector table at the boot address:
@@ -77,15 +79,24 @@ typedef enum core_program {
 	CORE_PROG_LOCKED,     /* every attempt to run ends in lockup */
 } core_program;
 
+typedef struct core_h7 core_h7;
+
 /* What the chip lends the core. */
 typedef struct core_h7_env {
 	sim_bus bus;                                   /* the core's own view of memory */
 	bool (*executable)(void *ctx, uint32_t addr);  /* instruction fetch possible there? */
 	bool (*domain_up)(void *ctx);                  /* false: VCORE lost, nothing executes */
 	void *ctx;
+	/*
+	 * Dual-core parts: may this core run the scenario's script?  The chip
+	 * answers no while the other core already runs it, so that one script
+	 * never executes twice.  NULL: always.
+	 */
+	bool (*may_run_script)(void *ctx, const core_h7 *core);
+	const char *name;                              /* for log messages; NULL: "core" */
 } core_h7_env;
 
-typedef struct core_h7 {
+struct core_h7 {
 	cortexm_dbg *dbg;
 	core_h7_env env;
 	const fw_script *script;
@@ -101,7 +112,7 @@ typedef struct core_h7 {
 	core_lp lp;
 	bool pins_gpio;
 	sim_time_us last;
-} core_h7;
+};
 
 void core_h7_init(core_h7 *c, cortexm_dbg *dbg, const core_h7_env *env, const fw_script *script);
 /* The scenario's image: the script runs only while these are the vectors at the boot address. */

@@ -39,20 +39,29 @@ const char *cortexm_dbg_state_name(cm_state s)
 
 void cortexm_dbg_init(cortexm_dbg *d, const cortexm_dbg_config *cfg, const cortexm_dbg_hooks *hooks)
 {
-	static const cs_ident fpb_id = { CS_CIDR_GENERIC, 0x04000BB00Eull, 0, 0 };
+	static const cs_ident fpb_m7 = { CS_CIDR_GENERIC, 0x04000BB00Eull, 0, 0 };
 	static const cs_ident dwt_id = { CS_CIDR_GENERIC, 0x04000BB002ull, 0, 0 };
 	static const cs_ident itm_id = { CS_CIDR_GENERIC, 0x04000BB001ull, 0, 0 };
 	/* ETM-M7 and CTI as listed on an STM32H753 (facts A.1 source: SEGGER log). */
-	static const cs_ident etm_id = { CS_CIDR_CORESIGHT, 0x04001BB975ull, 0x13u, 0 };
+	static const cs_ident etm_m7 = { CS_CIDR_CORESIGHT, 0x04001BB975ull, 0x13u, 0 };
 	static const cs_ident cti_id = { CS_CIDR_CORESIGHT, 0x04004BB906ull, 0x14u, 0 };
+	/*
+	 * Cortex-M4: FPB-M3/M4 (part 0x003) and ETM-M4 (part 0x925) as Arm's
+	 * Cortex-M4 TRM gives them; no listing of an H745's AP3 was available
+	 * (UNCONFIRMED for ST's integration).  The CTI at 0xE0043000 is the one
+	 * OpenOCD's stm32h7x.cfg drives on AP3 (facts A.6).
+	 */
+	static const cs_ident fpb_m4 = { CS_CIDR_GENERIC, 0x04000BB003ull, 0, 0 };
+	static const cs_ident etm_m4 = { CS_CIDR_CORESIGHT, 0x04000BB925ull, 0x13u, 0 };
 
 	memset(d, 0, sizeof(*d));
 	d->cfg = *cfg;
 	d->hooks = *hooks;
-	cs_plain_init(&d->fpb, "fpb", &fpb_id);
+	d->m4 = CM_CPUID_PARTNO(cfg->cpuid) == CM_PARTNO_CORTEX_M4;
+	cs_plain_init(&d->fpb, "fpb", d->m4 ? &fpb_m4 : &fpb_m7);
 	cs_plain_init(&d->dwt, "dwt", &dwt_id);
 	cs_plain_init(&d->itm, "itm", &itm_id);
-	cs_plain_init(&d->etm, "etm", &etm_id);
+	cs_plain_init(&d->etm, "etm", d->m4 ? &etm_m4 : &etm_m7);
 	cs_plain_init(&d->cti, "cti", &cti_id);
 	cortexm_dbg_power_on(d);
 }
@@ -370,7 +379,12 @@ bool cortexm_scs_debug_write(cortexm_dbg *d, uint32_t addr, uint32_t value)
 
 void cortexm_dbg_write_json(const cortexm_dbg *d, json_out *j)
 {
-	json_begin_object(j, "cortex_m");
+	cortexm_dbg_write_json_as(d, "cortex_m", j);
+}
+
+void cortexm_dbg_write_json_as(const cortexm_dbg *d, const char *key, json_out *j)
+{
+	json_begin_object(j, key);
 	json_string(j, "state", cortexm_dbg_state_name(d->state));
 	json_hex32(j, "dhcsr", cortexm_dbg_dhcsr_peek(d));
 	json_hex32(j, "demcr", d->demcr);

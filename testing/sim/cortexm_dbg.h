@@ -14,6 +14,14 @@
  * DEMCR.VC_CORERESET while NRST is held and the core halts on the first
  * instruction after release.
  *
+ * Two cores are modelled, told apart by the CPUID part number (facts C):
+ * the Cortex-M7 (FPv5 double precision, FPBv2 with 8 code comparators) and
+ * the Cortex-M4 of the dual-core H745/H747/H755/H757 (0x410FC241: FPv4
+ * single precision, FPBv1 with 6 code and 2 literal comparators that only
+ * cover the code region 0x00000000..0x1FFFFFFF).  The MVFR0/MVFR1 values
+ * are the ones OpenOCD 0.12's cortex_m_examine compares against to report
+ * FPv5-DP (M7) and FPv4-SP (M4).
+ *
  * The block knows nothing about what the core executes: the execution model
  * (core_h7.c) tells it when the core leaves reset, retires instructions,
  * sleeps or locks up, and it calls back for SYSRESETREQ, VECTRESET and C_STEP.
@@ -75,8 +83,12 @@ typedef enum cm_state {
 	CM_STATE_HALTED,   /* debug state: S_HALT */
 } cm_state;
 
+#define CM_CPUID_PARTNO(cpuid) (((cpuid) >> 4) & 0xFFFu)
+#define CM_PARTNO_CORTEX_M4 0xC24u
+#define CM_PARTNO_CORTEX_M7 0xC27u
+
 typedef struct cortexm_dbg_config {
-	uint32_t cpuid;       /* 0x411FC271 Cortex-M7 r1p1 (H74x/H75x) */
+	uint32_t cpuid;       /* 0x411FC271 Cortex-M7 r1p1 (H74x/H75x), 0x410FC241 Cortex-M4 r0p1 */
 	uint16_t mcu_partno;  /* MCU ROM table part number: the DEV_ID */
 } cortexm_dbg_config;
 
@@ -88,12 +100,16 @@ typedef struct cortexm_dbg_hooks {
 } cortexm_dbg_hooks;
 
 #define CM_FPB_CODE_COMPARATORS 8 /* "8 code (BP) slots and 0 literal slots" on H753 (facts A.1 source) */
+/* FPB comparator registers FP_COMP0..7: 8 code on the M7; 6 code + 2 literal on the M4 (Armv7-M FPBv1). */
+#define CM_FPB_COMPARATOR_REGS 8
+#define CM_FPB_V1_CODE_COMPARATORS 6
 #define CM_DWT_COMPARATORS 4
 #define CM_SCS_WORDS (0x1000u / 4u)
 
 typedef struct cortexm_dbg {
 	cortexm_dbg_config cfg;
 	cortexm_dbg_hooks hooks;
+	bool m4;               /* Cortex-M4 (FPv4-SP, FPBv1), from the CPUID part number */
 	cm_state state;
 	/* DHCSR */
 	uint32_t dhcsr_ctrl;   /* C_DEBUGEN, C_HALT, C_STEP, C_MASKINTS */
@@ -162,5 +178,7 @@ bool cortexm_dbg_breakpoint_at(cortexm_dbg *d, uint32_t pc);
 uint32_t cortexm_dbg_dhcsr_peek(const cortexm_dbg *d);
 const char *cortexm_dbg_state_name(cm_state s);
 void cortexm_dbg_write_json(const cortexm_dbg *d, json_out *j);
+/* The same object under another name ("cortex_m4" for the second core of a dual-core part). */
+void cortexm_dbg_write_json_as(const cortexm_dbg *d, const char *key, json_out *j);
 
 #endif

@@ -1,14 +1,17 @@
 /*
- * The Cortex-M7 private peripheral bus as the AHB-AP reaches it (facts C and
- * A.1): ITM 0xE0000000, DWT 0xE0001000, FPB 0xE0002000, SCS 0xE000E000,
- * ETM 0xE0041000, CTI 0xE0043000, MCU ROM table 0xE00FE000 and the
- * Cortex-M7 PPB ROM table 0xE00FF000.  Anything else in the window faults.
+ * The Cortex-M7 (and, on dual-core parts, Cortex-M4) private peripheral bus
+ * as the core's AHB-AP reaches it (facts C and A.1, A.6): ITM 0xE0000000,
+ * DWT 0xE0001000, FPB 0xE0002000, SCS 0xE000E000, ETM 0xE0041000, CTI
+ * 0xE0043000, MCU ROM table 0xE00FE000 and the core's PPB ROM table
+ * 0xE00FF000.  Anything else in the window faults.
  *
  * ROM tables and identification values follow a J-Link listing of an
  * STM32H753 (SCS-M7 000BB00C, DWT 000BB002, FPB-M7 000BB00E, ITM 000BB001,
  * PPB ROM 000BB4C7, ETM-M7 001BB975, CTI 004BB906).  The MCU ROM table's
  * own PIDR (ST, part number = DEV_ID) is UNCONFIRMED: BMP identifies H7
  * parts from that part number, psdb finds the same value on AP2's table.
+ * The Cortex-M4 (AP3) is given the same layout, its own component parts
+ * (see cortexm_dbg.c); that ST kept the layout on AP3 is UNCONFIRMED.
  */
 #include "cortexm_dbg.h"
 
@@ -38,18 +41,30 @@
 #define SCS_MVFR2  0xF48u
 
 /*
- * FPv5 with double precision, the values OpenOCD 0.12's cortex_m_examine
- * compares against to report FPV5_DP (and so expose d0-d15 and fpscr).
+ * FPv5 with double precision (M7) and FPv4 single precision (M4): the values
+ * OpenOCD 0.12's cortex_m_examine compares against to report FPV5_DP (and so
+ * expose d0-d15) or FPV4_SP.  MVFR2 exists from FPv5 on; on the M4 its
+ * address is reserved and reads 0.
  */
 #define MVFR0_M7_DP 0x10110221u
 #define MVFR1_M7_DP 0x12000011u
 #define MVFR2_M7    0x00000040u
+#define MVFR0_M4_SP 0x10110021u
+#define MVFR1_M4_SP 0x11000011u
 
-/* FP_CTRL: REV = 1 (FPBv2), NUM_CODE = 8, NUM_LIT = 0; KEY (bit 1) must be written as 1. */
-#define FP_CTRL_FIXED 0x10000080u
+/*
+ * FP_CTRL.  M7: REV = 1 (FPBv2), NUM_CODE = 8, NUM_LIT = 0.  M4: REV = 0
+ * (FPBv1), NUM_CODE = 6 in bits [7:4], NUM_LIT = 2 in bits [11:8].  KEY
+ * (bit 1) must be written as 1.
+ */
+#define FP_CTRL_FIXED_M7 0x10000080u
+#define FP_CTRL_FIXED_M4 0x00000260u
 #define FP_CTRL_KEY   (1u << 1)
 #define FP_COMP_FIRST 0x008u
-#define FP_COMP_LAST  (FP_COMP_FIRST + 4u * (CM_FPB_CODE_COMPARATORS - 1u))
+#define FP_COMP_LAST  (FP_COMP_FIRST + 4u * (CM_FPB_COMPARATOR_REGS - 1u))
+/* FPBv1 comparator: COMP[28:2] word address, REPLACE[31:30] 01 lower / 10 upper / 11 both halfwords. */
+#define FPB_V1_ADDR_MASK  0x1FFFFFFCu
+#define FPB_V1_REPLACE_SHIFT 30
 
 /* DWT_CTRL: NUMCOMP = 4 in [31:28], the rest of [27:23] read-only 0 (all features present). */
 #define DWT_CTRL_NUMCOMP ((uint32_t)CM_DWT_COMPARATORS << 28)
@@ -62,8 +77,13 @@
 #define ITM_TCR_BUSY (1u << 23)
 
 static const cs_ident scs_id = { CS_CIDR_GENERIC, 0x04000BB00Cull, 0, 0 };
-/* ROM tables: the MEMTYPE register shares DEVTYPE's offset; bit 0 = system memory present on this bus. */
-static const cs_ident ppb_rom_id = { CS_CIDR_ROM_TABLE, 0x04000BB4C7ull, 1u, 0 };
+/*
+ * ROM tables: the MEMTYPE register shares DEVTYPE's offset; bit 0 = system
+ * memory present on this bus.  Cortex-M7 PPB ROM table part 0x4C7; the
+ * Cortex-M4's is part 0x4C4 (Arm Cortex-M4 TRM; UNCONFIRMED on an H745).
+ */
+static const cs_ident ppb_rom_m7 = { CS_CIDR_ROM_TABLE, 0x04000BB4C7ull, 1u, 0 };
+static const cs_ident ppb_rom_m4 = { CS_CIDR_ROM_TABLE, 0x04000BB4C4ull, 1u, 0 };
 
 static const uint32_t ppb_rom_entries[] = {
 	(SCS_BASE - PPB_ROM_BASE) | 3u,
@@ -118,11 +138,11 @@ static sim_bus_result scs_read(cortexm_dbg *d, uint32_t off, uint32_t *v)
 	if (off == SCS_CPUID)
 		*v = d->cfg.cpuid;
 	else if (off == SCS_MVFR0)
-		*v = MVFR0_M7_DP;
+		*v = d->m4 ? MVFR0_M4_SP : MVFR0_M7_DP;
 	else if (off == SCS_MVFR1)
-		*v = MVFR1_M7_DP;
+		*v = d->m4 ? MVFR1_M4_SP : MVFR1_M7_DP;
 	else if (off == SCS_MVFR2)
-		*v = MVFR2_M7;
+		*v = d->m4 ? 0u : MVFR2_M7;
 	else if (reg)
 		*v = *reg;
 	else
@@ -184,11 +204,12 @@ static sim_bus_result scs_write(cortexm_dbg *d, uint32_t off, uint32_t v)
 static sim_bus_result fpb_read(cortexm_dbg *d, uint32_t off, uint32_t *v)
 {
 	if (off == 0) {
-		*v = FP_CTRL_FIXED | (d->fpb_enable ? 1u : 0u);
+		*v = (d->m4 ? FP_CTRL_FIXED_M4 : FP_CTRL_FIXED_M7) | (d->fpb_enable ? 1u : 0u);
 		return SIM_BUS_OK;
 	}
 	if (off < CS_ID_BLOCK_START && (off < FP_COMP_FIRST || off > FP_COMP_LAST)) {
-		*v = 0; /* FP_REMAP: no remap support on the M7; beyond the comparators: reserved */
+		/* FP_REMAP: remapping (literal comparators) is not modelled, RMPSPT reads 0; beyond: reserved */
+		*v = 0;
 		return SIM_BUS_OK;
 	}
 	return cs_plain_read(&d->fpb, off, v);
@@ -205,21 +226,38 @@ static sim_bus_result fpb_write(cortexm_dbg *d, uint32_t off, uint32_t v)
 	}
 	if (off < CS_ID_BLOCK_START && (off < FP_COMP_FIRST || off > FP_COMP_LAST))
 		return SIM_BUS_OK; /* FP_REMAP / reserved: write ignored */
-	/* Comparators: matched by cortexm_dbg_breakpoint_at(); literal remapping does not exist on the M7. */
+	/* Comparators: matched by cortexm_dbg_breakpoint_at(); literal remapping is not modelled. */
 	d->fpb.regs[off / 4u] = v;
 	return SIM_BUS_OK;
 }
 
+/* FPBv1 (M4): a code comparator with REPLACE != 00 breaks on the selected halfword(s) of its word. */
+static bool fpb_v1_match(uint32_t comp, uint32_t pc)
+{
+	uint32_t replace = comp >> FPB_V1_REPLACE_SHIFT;
+	uint32_t half = (pc & 2u) ? 2u : 1u;
+
+	if (!(comp & 1u) || pc > FPB_V1_ADDR_MASK || (comp & FPB_V1_ADDR_MASK) != (pc & FPB_V1_ADDR_MASK))
+		return false;
+	return (replace & half) != 0;
+}
+
 bool cortexm_dbg_breakpoint_at(cortexm_dbg *d, uint32_t pc)
 {
+	unsigned code = d->m4 ? CM_FPB_V1_CODE_COMPARATORS : CM_FPB_CODE_COMPARATORS;
+
 	if (!d->fpb_enable)
 		return false;
-	for (uint32_t off = FP_COMP_FIRST; off <= FP_COMP_LAST; off += 4u) {
-		uint32_t comp = d->fpb.regs[off / 4u];
+	for (unsigned i = 0; i < code; i++) {
+		uint32_t comp = d->fpb.regs[(FP_COMP_FIRST / 4u) + i];
 
-		/* FPBv2: BE (bit 0) enables, BPADDR[31:1] is the halfword address. */
-		if ((comp & 1u) && (comp & ~1u) == (pc & ~1u))
+		if (d->m4) {
+			if (fpb_v1_match(comp, pc))
+				return true;
+		} else if ((comp & 1u) && (comp & ~1u) == (pc & ~1u)) {
+			/* FPBv2: BE (bit 0) enables, BPADDR[31:1] is the halfword address. */
 			return true;
+		}
 	}
 	return false;
 }
@@ -286,7 +324,8 @@ static sim_bus_result ppb_read_word(cortexm_dbg *d, uint32_t addr, uint32_t *v)
 	case ETM_BASE: return cs_plain_read(&d->etm, off, v);
 	case CTI_BASE: return cs_plain_read(&d->cti, off, v);
 	case PPB_ROM_BASE:
-		return rom_read(&ppb_rom_id, ppb_rom_entries, sizeof(ppb_rom_entries) / 4u, off, v);
+		return rom_read(d->m4 ? &ppb_rom_m4 : &ppb_rom_m7, ppb_rom_entries, sizeof(ppb_rom_entries) / 4u, off,
+				v);
 	case CM_MCU_ROM_BASE: {
 		cs_ident mcu_id = { CS_CIDR_ROM_TABLE, 0x000A0000ull | d->cfg.mcu_partno, 1u, 0 };
 

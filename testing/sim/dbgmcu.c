@@ -138,6 +138,11 @@ static const uint32_t apbd_rom_entries[] = {
 	(APBD_TPIU_BASE - APBD_ROM_BASE) | 3u,
 	0u, /* end marker */
 };
+static const uint32_t apbd_rom_entries_no_funnel[] = {
+	(APBD_SWO_BASE - APBD_ROM_BASE) | 3u,
+	(APBD_TPIU_BASE - APBD_ROM_BASE) | 3u,
+	0u,
+};
 
 void apbd_init(apbd *a, dbgmcu *d)
 {
@@ -153,6 +158,12 @@ void apbd_init(apbd *a, dbgmcu *d)
 	cs_plain_init(&a->swo, "swo", &swo);
 	cs_plain_init(&a->swtf, "swtf", &swtf);
 	cs_plain_init(&a->tpiu, "tpiu", &tpiu);
+	a->has_swtf = true;
+}
+
+void apbd_set_funnel_present(apbd *a, bool present)
+{
+	a->has_swtf = present;
 }
 
 void apbd_power_on(apbd *a)
@@ -164,12 +175,20 @@ void apbd_power_on(apbd *a)
 
 static sim_bus_result rom_read(apbd *a, uint32_t offset, uint32_t *value)
 {
-	size_t n = sizeof(apbd_rom_entries) / sizeof(apbd_rom_entries[0]);
+	const uint32_t *entries = a->has_swtf ? apbd_rom_entries : apbd_rom_entries_no_funnel;
+	size_t n = a->has_swtf ? sizeof(apbd_rom_entries) / sizeof(apbd_rom_entries[0])
+			       : sizeof(apbd_rom_entries_no_funnel) / sizeof(apbd_rom_entries_no_funnel[0]);
 
 	if (cs_ident_read(&a->rom_id, offset, value))
 		return SIM_BUS_OK;
-	*value = offset / 4u < n ? apbd_rom_entries[offset / 4u] : 0u;
+	*value = offset / 4u < n ? entries[offset / 4u] : 0u;
 	return SIM_BUS_OK;
+}
+
+/* The SWTF window of a part without funnel: reads 0, writes ignored (see dbgmcu.h). */
+static bool absent_funnel(const apbd *a, uint32_t addr)
+{
+	return !a->has_swtf && (addr & ~(CS_COMPONENT_SIZE - 1u)) == APBD_SWTF_BASE;
 }
 
 /*
@@ -201,6 +220,11 @@ static sim_bus_result apbd_read_word(apbd *a, uint32_t addr, uint32_t *value)
 		return rom_read(a, offset, value);
 	if (base == DBGMCU_APBD_BASE)
 		return dbgmcu_read(a->dbgmcu, offset, 4, value);
+	if (absent_funnel(a, addr)) {
+		*value = 0;
+		sim_log_trace("apb-d: read of 0x%08x: no SWO funnel on this part, reads 0", (unsigned)addr);
+		return SIM_BUS_OK;
+	}
 	if (blk && (a->dbgmcu->cr & DBGMCU_CR_TRACECLKEN))
 		return cs_plain_read(blk, offset, value);
 	if (!blk)
@@ -229,6 +253,11 @@ sim_bus_result apbd_write(void *ctx, uint32_t addr, unsigned size, uint32_t valu
 		return dbgmcu_write(a->dbgmcu, offset, size, value);
 	if (base == APBD_ROM_BASE) {
 		sim_log_guest_error("apb-d: write 0x%08x to the ROM table at 0x%08x", (unsigned)value, (unsigned)addr);
+		return SIM_BUS_OK;
+	}
+	if (absent_funnel(a, addr)) {
+		sim_log_trace("apb-d: write 0x%08x to 0x%08x: no SWO funnel on this part, ignored", (unsigned)value,
+			      (unsigned)addr);
 		return SIM_BUS_OK;
 	}
 	if (!blk) {

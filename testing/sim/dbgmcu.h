@@ -12,7 +12,11 @@
  *
  * APB-D also holds a ROM table (0xE00E0000), the SWO (0xE00E3000), the SWO
  * funnel SWTF (0xE00E4000) and the TPIU (0xE00F5000).  Their behaviour (trace
- * output) is not modelled; their registers store what is written.
+ * output) is not modelled; their registers store what is written.  The H7A3/
+ * B3/B0 (0x480) and H72x/H73x (0x483) have no SWO funnel (comment in OpenOCD's
+ * stm32h7x.cfg citing RM0455/RM0468); the cfg writes SWTF_CTRL on every H7
+ * and says this does no harm on those parts, so there the SWTF window reads
+ * 0 and ignores writes.
  */
 #ifndef STM32SIM_DBGMCU_H
 #define STM32SIM_DBGMCU_H
@@ -37,6 +41,8 @@
 #define DBGMCU_CR_DBGSLEEP_D1 (1u << 0)
 #define DBGMCU_CR_DBGSTOP_D1  (1u << 1)
 #define DBGMCU_CR_DBGSTBY_D1  (1u << 2)
+#define DBGMCU_CR_DBGSTOP_D2  (1u << 4) /* dual core: the Cortex-M4's D2 domain */
+#define DBGMCU_CR_DBGSTBY_D2  (1u << 5)
 #define DBGMCU_CR_DBGSTOP_D3  (1u << 7)
 #define DBGMCU_CR_DBGSTBY_D3  (1u << 8)
 #define DBGMCU_CR_TRACECLKEN  (1u << 20)
@@ -64,9 +70,12 @@ typedef struct apbd {
 	dbgmcu *dbgmcu;
 	cs_ident rom_id;
 	cs_plain swo, swtf, tpiu;
+	bool has_swtf;      /* 0x450 only */
 } apbd;
 
+/* With the SWO funnel (0x450); apbd_set_funnel_present() changes that. */
 void apbd_init(apbd *a, dbgmcu *d);
+void apbd_set_funnel_present(apbd *a, bool present);
 void apbd_power_on(apbd *a);
 sim_bus_result apbd_read(void *ctx, uint32_t addr, unsigned size, uint32_t *value);
 sim_bus_result apbd_write(void *ctx, uint32_t addr, unsigned size, uint32_t value);

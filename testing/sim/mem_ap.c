@@ -29,8 +29,8 @@
 #define CSW_DEVICEEN      (1u << 6) /* read-only 1: the bus is always there */
 #define CSW_IMPL_MASK     0xFFFFFF00u /* implementation-defined bits [31:8] */
 
-/* TAR auto-increment is only guaranteed within a 1 KiB block (ADIv5, TAR). */
-#define TAR_INC_BLOCK 0x400u
+/* TAR auto-increment is only guaranteed within a 1 KiB block (ADIv5, TAR); some APs do more (mem_ap.h). */
+#define TAR_INC_BLOCK_DEFAULT 0x400u
 
 static sim_mem_ap *to_mem_ap(sim_ap *ap)
 {
@@ -48,9 +48,11 @@ static unsigned csw_addrinc(const sim_mem_ap *m)
 }
 
 /* Address `delta` bytes past TAR, wrapping inside TAR's 1 KiB block. */
-static uint32_t tar_offset(uint32_t tar, uint32_t delta)
+static uint32_t tar_offset(const sim_mem_ap *m, uint32_t tar, uint32_t delta)
 {
-	return (tar & ~(TAR_INC_BLOCK - 1u)) | ((tar + delta) & (TAR_INC_BLOCK - 1u));
+	uint32_t block = m->cfg.tar_inc_block ? m->cfg.tar_inc_block : TAR_INC_BLOCK_DEFAULT;
+
+	return (tar & ~(block - 1u)) | ((tar + delta) & (block - 1u));
 }
 
 static void csw_write(sim_mem_ap *m, uint32_t v)
@@ -121,13 +123,13 @@ static sim_bus_result drw_access(sim_mem_ap *m, bool read, uint32_t *value)
 
 	m->words_transferred++;
 	for (unsigned k = 0; k < count && r == SIM_BUS_OK; k++) {
-		uint32_t addr = aligned_addr(tar_offset(m->tar, k * bytes), bytes);
+		uint32_t addr = aligned_addr(tar_offset(m, m->tar, k * bytes), bytes);
 
 		r = lane_access(m, addr, bytes, read, &drw);
 	}
 	/* TAR moves even when the access faulted (mem_ap.h). */
 	if (inc != ADDRINC_OFF)
-		m->tar = tar_offset(m->tar, count * bytes);
+		m->tar = tar_offset(m, m->tar, count * bytes);
 	if (read)
 		*value = r == SIM_BUS_OK ? drw : 0;
 	return r;

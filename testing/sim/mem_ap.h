@@ -7,8 +7,12 @@
  *    bits [31:8] kept under `csw_rw_mask` (OpenOCD sets HPROT/SPROT bits there,
  *    e.g. `apcsw 0x08000000`); bits outside the mask read as in `csw_reset`.
  *  - TAR auto-increment after each DRW access by the access size (single) and
- *    only within the 1 KiB block containing TAR (wraps inside it), as the
- *    architecture allows and as OpenOCD assumes (it splits at 1 KiB).
+ *    only within the block containing TAR (wraps inside it): 1 KiB, the
+ *    minimum the architecture guarantees, unless `tar_inc_block` says more.
+ *    OpenOCD splits transfers at 1 KiB, or at 4 KiB on a Cortex-M3/M4 target
+ *    (its cortex_m.c flags those cores with a 4 KiB auto-increment range,
+ *    citing ADIv5 MEM-AP), so the AHB-AP in front of a Cortex-M4 must
+ *    increment across 4 KiB.
  *  - Packed transfers: with AddrInc = packed and Size byte/half, one DRW
  *    access performs 4 (byte) or 2 (half) bus accesses; OpenOCD probes for
  *    this in mem_ap_init by writing CSW and reading it back.
@@ -28,6 +32,7 @@ typedef struct sim_mem_ap_config {
 	uint32_t csw_rw_mask; /* writable CSW bits above bit 7 */
 	uint32_t csw_reset;   /* CSW value at debug reset */
 	bool packed_supported;
+	uint32_t tar_inc_block; /* auto-increment wrap size, a power of two; 0 means 1 KiB */
 } sim_mem_ap_config;
 
 typedef struct sim_mem_ap {

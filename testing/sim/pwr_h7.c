@@ -188,6 +188,22 @@ static void cr3_write(pwr_h7 *p, uint32_t value)
 				    (unsigned)cfg);
 }
 
+void pwr_h7_write_back_cr3(pwr_h7 *p)
+{
+	uint32_t mask = p->smps_part ? CR3_CFG_MASK_SMPS : CR3_CFG_MASK_LDO_ONLY;
+	pwr_supply which;
+
+	if (p->supply_locked)
+		return;
+	p->supply_locked = true;
+	/* The configuration written is the one already in force: it matches the board or changes nothing. */
+	if (config_valid(p, p->cr3 & mask, &which) && which == p->board)
+		p->supply_configured = true;
+	if (!p->smps_part)
+		p->cr3 &= ~CR3_SCUEN; /* the one-time update is used up */
+	sim_log_info("pwr: CR3 written with its own value: supply configuration locked as it is until power-on");
+}
+
 static uint32_t csr1_read(const pwr_h7 *p)
 {
 	uint32_t vos = (p->regs[PWR_D3CR / 4u] >> D3CR_VOS_SHIFT) & 3u;
@@ -242,6 +258,7 @@ void pwr_h7_write_json(const pwr_h7 *p, json_out *j)
 	json_hex32(j, "cr3", cr3_read(p));
 	json_bool(j, "supply_locked", p->supply_locked);
 	json_string(j, "board_supply", pwr_supply_name(p->board));
+	json_bool(j, "smps_part", p->smps_part);
 	json_bool(j, "supply_fault", p->supply_fault);
 	json_bool(j, "supply_ready", p->supply_configured);
 	json_end_object(j);

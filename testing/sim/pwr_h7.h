@@ -64,6 +64,14 @@ void pwr_h7_system_reset(pwr_h7 *p);
 /* 32-bit accesses at PWR_H7_BASE + offset; other sizes fault. */
 sim_bus_result pwr_h7_read(pwr_h7 *p, uint32_t offset, unsigned size, uint32_t *value);
 sim_bus_result pwr_h7_write(pwr_h7 *p, uint32_t offset, unsigned size, uint32_t value);
+/*
+ * A 32-bit store of CR3's own value, as some versions of ST's system
+ * bootloader do (AN2606 lists it as a limitation: the word write engages the
+ * write-once lock until the next power-on; e.g. STM32H74x/75x before V9.1).
+ * The lock engages; the supply configuration stays the one in force since
+ * power-on, so no wiring is upset by it.  No effect once the lock is engaged.
+ */
+void pwr_h7_write_back_cr3(pwr_h7 *p);
 bool pwr_h7_supply_fault(const pwr_h7 *p);
 void pwr_h7_write_json(const pwr_h7 *p, json_out *j);
 

@@ -194,13 +194,15 @@ static ub_err write_prg_registers(h7_target *t, const h7_ob *want, const h7_ob *
 	return UB_OK;
 }
 
-static ub_err verify_ob(h7_target *t, const h7_ob *want)
+static ub_err verify_ob(h7_target *t, const h7_ob *wanted, const h7_ob *before)
 {
-	h7_ob now;
+	h7_ob now, expect = *wanted;
+	const h7_ob *want = &expect;
 	const char *names[8];
 	ub_err e = h7_ob_read(t, &now);
 	if (e != UB_OK)
 		return e;
+	h7_ob_expect_after_regression(&expect, before, &now);
 	size_t n = h7_ob_diff(want, &now, names, 8);
 	if (n == 0)
 		return UB_OK;
@@ -241,7 +243,7 @@ ub_err h7_ob_write(h7_target *t, const h7_ob *want, unsigned timeout_ms)
 			    "FLASH_OPTSR_CUR (0x%08x at 0x%08x)", optsr, reg_addr(REG_OPTSR_CUR, 1));
 		goto relock;
 	}
-	e = verify_ob(t, want);
+	e = verify_ob(t, want, &have);
 relock:
 	/* Always leave OPTCR locked, whatever failed; keep the first error's message. */
 	if (reg_write(t, REG_OPTCR, 1, OPTCR_OPTLOCK) != UB_OK && e == UB_OK)

@@ -136,6 +136,9 @@ typedef struct h7_area {
 	bool erase_on_regression; /* DMEP / DMES */
 } h7_area;
 h7_area h7_ob_pcrop_area(const h7_ob *ob, unsigned bank);
+/* Adjust `expect` (the wanted options) for what a 1 -> 0 regression from
+ * `before` may do on its own: remove areas marked DMEP/DMES, seen in `now`. */
+void h7_ob_expect_after_regression(h7_ob *expect, const h7_ob *before, const h7_ob *now);
 h7_area h7_ob_secure_area(const h7_ob *ob, unsigned bank);
 
 /* ---- Chip access (stm32h7x.c) --------------------------------------------- */

@@ -315,3 +315,28 @@ h7_area h7_ob_secure_area(const h7_ob *ob, unsigned bank)
 {
 	return area_from(ob, bank, "SEC_AREA_START", "SEC_AREA_END", "DMES");
 }
+
+/*
+ * What a 1 -> 0 regression legitimately changes besides RDP (facts A.3): a
+ * PCROP area whose DMEP was 1, or a secure-only area whose DMES was 1, is
+ * erased and its definition removed.  The encoding of "removed" is not
+ * documented (UNCONFIRMED): accept any empty area for those, and only those.
+ */
+void h7_ob_expect_after_regression(h7_ob *expect, const h7_ob *before, const h7_ob *now)
+{
+	static const struct { uint8_t reg; bool pcrop; unsigned bank; } areas[] = {
+		{ R_PRAR1, true, 1 }, { R_PRAR2, true, 2 }, { R_SCAR1, false, 1 }, { R_SCAR2, false, 2 },
+	};
+	if (h7_rdp_level((uint8_t)(before->value[R_OPTSR] >> 8)) != 1 ||
+	    (uint8_t)(expect->value[R_OPTSR] >> 8) != H7_RDP_LEVEL0)
+		return;
+	for (size_t i = 0; i < sizeof(areas) / sizeof(areas[0]); i++) {
+		if (!expect->present[areas[i].reg])
+			continue;
+		unsigned b = areas[i].bank;
+		h7_area was = areas[i].pcrop ? h7_ob_pcrop_area(before, b) : h7_ob_secure_area(before, b);
+		h7_area is = areas[i].pcrop ? h7_ob_pcrop_area(now, b) : h7_ob_secure_area(now, b);
+		if (!was.empty && was.erase_on_regression && is.empty)
+			expect->value[areas[i].reg] = now->value[areas[i].reg];
+	}
+}

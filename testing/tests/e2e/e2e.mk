@@ -9,3 +9,7 @@ E2E_TESTS = \
 TESTS += $(E2E_TESTS)
 EXTRA_DIST += $(E2E_TESTS) testing/tests/e2e/simharness.py
 E2E_TESTS += testing/tests/e2e/test_target_scripts.py
+E2E_TESTS += testing/tests/e2e/test_attach_h7.py
+E2E_TESTS += testing/tests/e2e/test_unbrick_h7.py
+E2E_TESTS += testing/tests/e2e/test_fidelity_lines.py
+E2E_TESTS += testing/tests/e2e/test_unbrick_h7_lines.py

@@ -58,11 +58,16 @@ def script_dirs():
 class Sim:
     """One simulated board: a running stm32sim process and its state file."""
 
-    def __init__(self, scenario_text, time_scale=DEFAULT_TIME_SCALE, name="sim"):
+    def __init__(self, scenario_text=None, time_scale=DEFAULT_TIME_SCALE, name="sim", scenario_file=None):
+        """A scenario given as text (written to a private directory), or a file
+        of testing/scenarios/ used in place (its relative paths resolve there)."""
         self.dir = tempfile.mkdtemp(prefix="stm32sim-%s-" % name)
-        self.scenario = os.path.join(self.dir, "scenario.txt")
-        with open(self.scenario, "w") as f:
-            f.write(scenario_text)
+        if scenario_file is not None:
+            self.scenario = os.path.join(TOP_SRCDIR, "testing", "scenarios", scenario_file)
+        else:
+            self.scenario = os.path.join(self.dir, "scenario.txt")
+            with open(self.scenario, "w") as f:
+                f.write(scenario_text)
         self.socket = os.path.join(self.dir, "rbb.sock")
         self.state_path = os.path.join(self.dir, "state.json")
         self.log_path = os.path.join(self.dir, "stm32sim.log")
@@ -114,7 +119,7 @@ class Sim:
         except FileNotFoundError:
             return None
 
-    def wait_state_after(self, before, timeout=10.0):
+    def wait_state_after(self, before, timeout=60.0):
         """The simulator rewrites its state file after each probe session."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -16,9 +16,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from simharness import (GDB, OPENOCD, Sim, Tap, check, openocd, random_image,  # noqa: E402
                         script_dirs, sha256, stock_scripts_dir)
 
-# The stock file by absolute path: ours (tcl/target/) shadows it on the search
-# path, and the referee must be stock OpenOCD's own.
-TARGET = os.path.join(stock_scripts_dir(), "target", "stm32h7x_dual_bank.cfg")
+# Stock OpenOCD's own target file by absolute path: ours (tcl/target/) shadows
+# it on the search path, and the referee must be stock OpenOCD's.  (Stock
+# stm32h7x_dual_bank.cfg is only "set DUAL_BANK 1" plus a search-path lookup
+# of stm32h7x.cfg, which would find ours, so do what it does by hand.)
+TARGET = os.path.join(stock_scripts_dir(), "target", "stm32h7x.cfg")
+STOCK = ["set DUAL_BANK 1"]
 BANK_SIZE = 1024 * 1024
 ERASED_BANK = sha256(b"\xff" * BANK_SIZE)
 
@@ -55,7 +58,7 @@ def ok_run(run, *must_contain):
 
 def case_init():
     with Sim("part = stm32h743zi\n", name="init") as sim:
-        run = openocd(sim, "init", "shutdown", files=[TARGET])
+        run = openocd(sim, "init", "shutdown", files=[TARGET], pre=STOCK)
         ok_run(run, "tap/device found: 0x6ba00477", "stm32h7x.cpu0")
         check(run.state["counters"]["tck"] > 0, "no TCK reached the simulator")
         check(run.state["dev_id"] == "0x450", "dev_id", run.state["dev_id"])
@@ -64,7 +67,7 @@ def case_init():
 def case_reset_halt():
     sim = programmed_sim("reset-halt")
     try:
-        run = openocd(sim, "init", "reset halt", "shutdown", files=[TARGET])
+        run = openocd(sim, "init", "reset halt", "shutdown", files=[TARGET], pre=STOCK)
         ok_run(run, "pc: 0x%08x" % RESET_PC, "msp: 0x%08x" % RESET_SP)
         check(run.state["core"] == "halted", "core not halted", run.state["core"])
         check(run.state["counters"]["fw_instructions_before_halt"] == 0,
@@ -76,7 +79,7 @@ def case_reset_halt():
 def case_flash_probe_info():
     with Sim("part = stm32h743zi\n", name="probe") as sim:
         run = openocd(sim, "init", "flash probe 0", "flash probe 1", "flash info 0", "flash info 1",
-                      "shutdown", files=[TARGET])
+                      "shutdown", files=[TARGET], pre=STOCK)
         ok_run(run)
         check(re.search(r"flash size probed value 2048k?", run.output, re.I)
               or "2048" in run.output, "flash size not probed as 2 MiB", run.tail())
@@ -88,7 +91,7 @@ def case_flash_probe_info():
 
 def case_option_read():
     with Sim("part = stm32h743zi\n", name="optread") as sim:
-        run = openocd(sim, "init", "stm32h7x option_read 0 0x1c", "shutdown", files=[TARGET])
+        run = openocd(sim, "init", "stm32h7x option_read 0 0x1c", "shutdown", files=[TARGET], pre=STOCK)
         ok_run(run)
         m = re.search(r"<0x5200201c> = (0x[0-9a-f]+)", run.output)
         check(m is not None, "option_read printed no value", run.tail())
@@ -98,10 +101,10 @@ def case_option_read():
 
 def case_option_write():
     with Sim("part = stm32h743zi\n", name="optwrite") as sim:
-        before = openocd(sim, "init", "shutdown", files=[TARGET]).state
+        before = openocd(sim, "init", "shutdown", files=[TARGET], pre=STOCK).state
         check(before["option_fields"]["NRST_STBY_D1"] == 1, "factory NRST_STBY_D1 is not 1")
         run = openocd(sim, "init", "stm32h7x option_write 0 0x20 0x00000000 0x00000080",
-                      "stm32h7x option_read 0 0x1c", "shutdown", files=[TARGET])
+                      "stm32h7x option_read 0 0x1c", "shutdown", files=[TARGET], pre=STOCK)
         ok_run(run)
         after = run.state
         check(after["option_fields"]["NRST_STBY_D1"] == 0, "NRST_STBY_D1 not cleared", after["option_fields"])
@@ -112,7 +115,7 @@ def case_option_write():
 def case_lock_unlock():
     sim = programmed_sim("lock")
     try:
-        run = openocd(sim, "init", "reset halt", "stm32h7x lock 0", "shutdown", files=[TARGET])
+        run = openocd(sim, "init", "reset halt", "stm32h7x lock 0", "shutdown", files=[TARGET], pre=STOCK)
         ok_run(run)
         check(run.state["rdp"] != "0xaa" and run.state["rdp"] != "0xcc",
               "lock did not set RDP level 1", run.state["rdp"])
@@ -120,7 +123,7 @@ def case_lock_unlock():
         locked_fields = dict(run.state["option_fields"])
         # A new session after a reset: level 1 with a debugger blocks the flash
         # (the core cannot fetch its vectors either, so no "reset halt" here).
-        run = openocd(sim, "init", "reset", "stm32h7x unlock 0", "shutdown", files=[TARGET])
+        run = openocd(sim, "init", "reset", "stm32h7x unlock 0", "shutdown", files=[TARGET], pre=STOCK)
         check(run.rc == 0, "unlock failed", run.tail())
         st = run.state
         check(st["rdp"] == "0xaa", "RDP not back to level 0", st["rdp"])
@@ -136,7 +139,7 @@ def case_lock_unlock():
 def case_mass_erase():
     sim = programmed_sim("masserase")
     try:
-        run = openocd(sim, "init", "reset halt", "stm32h7x mass_erase 1", "shutdown", files=[TARGET])
+        run = openocd(sim, "init", "reset halt", "stm32h7x mass_erase 1", "shutdown", files=[TARGET], pre=STOCK)
         ok_run(run)
         st = run.state
         check(st["flash_sha256"]["bank2"] == ERASED_BANK, "bank 2 not erased", st["flash_sha256"])
@@ -155,7 +158,7 @@ def case_write_verify_1mib():
         run = openocd(sim, "init", "reset halt",
                       "flash write_image erase %s 0x%08x bin" % (path, base),
                       "verify_image %s 0x%08x bin" % (path, base), "shutdown",
-                      files=[TARGET], pre=["set WORKAREASIZE 0"], timeout=900)
+                      files=[TARGET], pre=STOCK + ["set WORKAREASIZE 0"], timeout=900)
         check(run.rc == 0, "write/verify failed", run.tail())
         check("verified 1048576 bytes" in run.output, "verify_image did not verify 1 MiB", run.tail())
         half = BANK_SIZE // 2
@@ -170,7 +173,7 @@ def case_mdw():
     sim = programmed_sim("mdw")
     try:
         run = openocd(sim, "init", "reset halt", "mdw 0x08000100 4", "mdw 0x08000000 2", "shutdown",
-                      files=[TARGET])
+                      files=[TARGET], pre=STOCK)
         ok_run(run, "0x08000100: 12345678 12345678 12345678 12345678",
                "0x08000000: %08x %08x" % (RESET_SP, RESET_PC | 1))
     finally:
@@ -181,7 +184,7 @@ def case_reg():
     sim = programmed_sim("reg")
     try:
         run = openocd(sim, "init", "reset halt", "reg", "reg r0 0x12345678", "reg r0", "shutdown",
-                      files=[TARGET])
+                      files=[TARGET], pre=STOCK)
         ok_run(run, "pc (/32): 0x%08x" % RESET_PC, "msp (/32): 0x%08x" % RESET_SP,
                "r0 (/32): 0x12345678")
         check("d15" in run.output or "s31" in run.output, "FPU registers not listed", run.tail())
@@ -193,7 +196,7 @@ def case_gdb_session():
     sim = programmed_sim("gdb")
     try:
         dirs = " ".join("-s %s" % d for d in script_dirs())
-        pipe = ("%s %s -f interface/stm32sim.cfg -f %s "
+        pipe = ("%s %s -f interface/stm32sim.cfg -c 'set DUAL_BANK 1' -f %s "
                 "-c 'gdb_port pipe' -c 'log_output %s/openocd-gdb.log'"
                 % (OPENOCD, dirs, TARGET, sim.dir))
         argv = [GDB, "-nx", "-batch",

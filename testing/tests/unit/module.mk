@@ -22,7 +22,10 @@ testing_tests_unit_test_module_SOURCES = \
 	src/target/poll.c \
 	src/flash/nor/stm32h7x.c \
 	src/flash/nor/stm32h7x_ob.c \
-	src/flash/nor/stm32h7x_cmd.c
+	src/flash/nor/stm32h7x_cmd.c \
+	src/target/attach.c \
+	src/target/attach_steps.c \
+	src/target/attach_cmd.c
 testing_tests_unit_test_module_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/target
 testing_tests_unit_test_module_LDADD = $(CMOCKA_LIBS) $(JIM_LIBS)
 EXTRA_testing_tests_unit_test_module_DEPENDENCIES = src/stm32unbrick.la

@@ -111,12 +111,9 @@ static void test_part_table_errors(void **state)
 	assert_non_null(strstr(err, "\"part\" is required"));
 	assert_null(try_chip("part = stm32h799zi\n", err, sizeof(err)));
 	assert_non_null(strstr(err, "stm32h743"));
-	assert_null(try_chip("part = stm32h747xi\n", err, sizeof(err)));
-	assert_non_null(strstr(err, "not modelled yet"));
-	assert_null(try_chip("part = stm32h723zg\n", err, sizeof(err)));
-	assert_non_null(strstr(err, "not modelled yet"));
-	assert_null(try_chip("part = stm32h7a3ziq\n", err, sizeof(err)));
-	assert_non_null(strstr(err, "not modelled yet"));
+	assert_null(try_chip("part = stm32h743ziq\n", err, sizeof(err))); /* no Q variant of the H743 */
+	assert_non_null(strstr(err, "unknown part"));
+	assert_null(try_chip("part = stm32h733ze\n", err, sizeof(err)));  /* no 512 KiB H733 */
 	assert_null(try_chip("part = stm32h743zi\nboard.supply = direct_smps\n", err, sizeof(err)));
 	assert_non_null(strstr(err, "LDO-only"));
 	assert_null(try_chip("part = stm32h743zi\nrev = Q\n", err, sizeof(err)));
@@ -152,7 +149,7 @@ static void test_blank_chip(void **state)
 	/* Halting a locked-up core (OpenOCD's poll does) leaves it halted in HardFault at 0xFFFFFFFE. */
 	ap_wr_ok(chip, 0, DHCSR, DBGKEY | 3u);
 	assert_string_equal(chip_h7_core_state(chip), "halted");
-	assert_int_equal(chip->dbg.pc, 0xFFFFFFFEu);
+	assert_int_equal(chip->cpu[H7_CM7].dbg.pc, 0xFFFFFFFEu);
 	/* Resuming locks it up again at once. */
 	ap_wr_ok(chip, 0, DHCSR, DBGKEY | 1u);
 	advance(chip, 10);
@@ -326,7 +323,18 @@ static void test_boot0_runs_the_bootloader(void **state)
 	assert_string_equal(chip_h7_core_state(chip), "running");
 	assert_string_equal(core_h7_program_name(chip_h7_core(chip)->program), "system-bootloader");
 	assert_true(chip_h7_debug_alive(chip));
+	/* Rev V ships V9.0 (0x90), which stores PWR_CR3 as a word: LDO kept, SCUEN used up (AN2606). */
+	assert_int_equal(ap_rd_ok(chip, 1, PWR_CR3), 0x00000002u);
+	assert_true(chip->pwr.supply_locked);
+	assert_false(chip->pwr.supply_fault);
+	sim_chip_destroy(chip);
+
+	/* V9.1 fixed that: the register is left alone. */
+	chip = make_chip("part = stm32h743zi\nboot0 = 1\nbootloader.id = 0x91\n");
+	advance(chip, 10 * MS);
+	assert_string_equal(core_h7_program_name(chip_h7_core(chip)->program), "system-bootloader");
 	assert_int_equal(ap_rd_ok(chip, 1, PWR_CR3), 0x00000006u);
+	assert_false(chip->pwr.supply_locked);
 	sim_chip_destroy(chip);
 }
 

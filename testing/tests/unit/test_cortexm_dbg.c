@@ -32,16 +32,27 @@ static void on_step(void *ctx)
 	((fixture *)ctx)->steps++;
 }
 
-static int setup(void **state)
+static int setup_core(void **state, uint32_t cpuid)
 {
 	static fixture f;
-	cortexm_dbg_config cfg = { 0x411FC271u, 0x450 };
+	cortexm_dbg_config cfg = { cpuid, 0x450 };
 	cortexm_dbg_hooks hooks = { on_sysresetreq, on_vectreset, on_step, &f };
 
 	f.sysresetreqs = f.vectresets = f.steps = 0;
 	cortexm_dbg_init(&f.d, &cfg, &hooks);
 	*state = &f;
 	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_core(state, 0x411FC271u);
+}
+
+/* The Cortex-M4 r0p1 of the dual-core STM32H745/47/55/57 (facts C). */
+static int setup_m4(void **state)
+{
+	return setup_core(state, 0x410FC241u);
 }
 
 static uint32_t rd(cortexm_dbg *d, uint32_t addr)
@@ -327,6 +338,49 @@ static void test_fp_feature_registers(void **state)
 	assert_int_equal(rd(&f->d, 0xE000EF40u), 0x10110221u);
 }
 
+/* What OpenOCD 0.12's cortex_m_examine reads to report "Cortex-M4 r0p1" with FPv4-SP and 6 breakpoints. */
+static void test_m4_identification(void **state)
+{
+	fixture *f = *state;
+
+	assert_true(f->d.m4);
+	assert_int_equal(rd(&f->d, 0xE000ED00u), 0x410FC241u);
+	assert_int_equal(rd(&f->d, 0xE000EF40u), 0x10110021u);
+	assert_int_equal(rd(&f->d, 0xE000EF44u), 0x11000011u);
+	assert_int_equal(rd(&f->d, 0xE000EF48u), 0);          /* no MVFR2 before FPv5 */
+	/* FPBv1: REV 0, NUM_CODE 6 (bits [7:4] and [14:12]), NUM_LIT 2. */
+	assert_int_equal(rd(&f->d, 0xE0002000u), 0x00000260u);
+	assert_int_equal(rd(&f->d, 0xE0002FE0u), 0x03u);     /* FPB-M3/M4 part */
+	assert_int_equal(rd(&f->d, 0xE00FFFE0u), 0xC4u);     /* Cortex-M4 PPB ROM table */
+	assert_int_equal(rd(&f->d, 0xE00FF000u), 0xFFF0F003u); /* first entry: SCS */
+	assert_int_equal(rd(&f->d, 0xE0001000u) >> 28, 4u);
+}
+
+/* FPBv1 comparators: COMP[28:2] and REPLACE[31:30] pick the halfword, the code region only. */
+static void test_m4_fpb_v1_breakpoints(void **state)
+{
+	fixture *f = *state;
+
+	wr(&f->d, 0xE0002000u, 3u); /* KEY | ENABLE */
+	assert_int_equal(rd(&f->d, 0xE0002000u) & 1u, 1u);
+	wr(&f->d, 0xE0002008u, 0x08000298u | 0x40000000u | 1u); /* lower halfword of 0x08000298 */
+	assert_true(cortexm_dbg_breakpoint_at(&f->d, 0x08000298u));
+	assert_false(cortexm_dbg_breakpoint_at(&f->d, 0x0800029Au));
+	wr(&f->d, 0xE0002008u, 0x08000298u | 0x80000000u | 1u); /* upper halfword */
+	assert_false(cortexm_dbg_breakpoint_at(&f->d, 0x08000298u));
+	assert_true(cortexm_dbg_breakpoint_at(&f->d, 0x0800029Au));
+	wr(&f->d, 0xE0002008u, 0x08000298u | 1u); /* REPLACE 00: a remap, not a breakpoint */
+	assert_false(cortexm_dbg_breakpoint_at(&f->d, 0x08000298u));
+	/* A literal comparator (FP_COMP6) never breaks. */
+	wr(&f->d, 0xE0002008u, 0);
+	wr(&f->d, 0xE0002020u, 0x08000298u | 0xC0000000u | 1u);
+	assert_false(cortexm_dbg_breakpoint_at(&f->d, 0x08000298u));
+	/* Above the code region an FPBv1 comparator cannot match (the address bits do not exist). */
+	wr(&f->d, 0xE000200Cu, 0x24000000u | 0xC0000000u | 1u);
+	assert_false(cortexm_dbg_breakpoint_at(&f->d, 0x24000000u));
+	assert_true(cortexm_dbg_breakpoint_at(&f->d, 0x04000000u)); /* bits [31:29] ignored: aliases */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +398,8 @@ int main(void)
 		cmocka_unit_test_setup(test_lockup_and_halt, setup),
 		cmocka_unit_test_setup(test_fpb_and_dwt, setup),
 		cmocka_unit_test_setup(test_fp_feature_registers, setup),
+		cmocka_unit_test_setup(test_m4_identification, setup_m4),
+		cmocka_unit_test_setup(test_m4_fpb_v1_breakpoints, setup_m4),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -152,6 +152,28 @@ static void test_unmapped_apbd_faults(void **state)
 	assert_int_equal(apbd_write(&f->a, 0xE0100000u, 4, 0), SIM_BUS_FAULT);
 }
 
+/* 0x480 / 0x483: no SWO funnel.  The ROM table skips it; its window reads 0 and ignores writes. */
+static void test_no_funnel_on_other_lines(void **state)
+{
+	fixture *f = *state;
+	uint32_t v = 0xDEADBEEFu;
+
+	dbgmcu_init(&f->d, 0x483, 0x1001, false);
+	apbd_init(&f->a, &f->d);
+	apbd_set_funnel_present(&f->a, false);
+	assert_int_equal(apbd_rd(f, APBD_ROM_BASE), (APBD_SWO_BASE - APBD_ROM_BASE) | 3u);
+	assert_int_equal(apbd_rd(f, APBD_ROM_BASE + 4), (APBD_TPIU_BASE - APBD_ROM_BASE) | 3u);
+	assert_int_equal(apbd_rd(f, APBD_ROM_BASE + 8), 0);
+	assert_int_equal(apbd_rd(f, APBD_ROM_BASE + 0xFE0), 0x83u); /* PIDR0: DEV_ID 0x483 */
+	/* What stm32h7x.cfg's examine-end does to SWTF_CTRL: read-modify-write, with or without TRACECLKEN. */
+	assert_int_equal(apbd_write(&f->a, APBD_SWTF_BASE, 4, 3u), SIM_BUS_OK);
+	assert_int_equal(apbd_read(&f->a, APBD_SWTF_BASE, 4, &v), SIM_BUS_OK);
+	assert_int_equal(v, 0);
+	/* The blocks that exist still need TRACECLKEN. */
+	assert_int_equal(apbd_read(&f->a, APBD_SWO_BASE, 4, &v), SIM_BUS_FAULT);
+	assert_int_equal(apbd_read(&f->a, APBD_TPIU_BASE, 4, &v), SIM_BUS_FAULT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +185,7 @@ int main(void)
 		cmocka_unit_test_setup(test_apbd_rom_table, setup),
 		cmocka_unit_test_setup(test_trace_blocks_need_traceclken, setup),
 		cmocka_unit_test_setup(test_unmapped_apbd_faults, setup),
+		cmocka_unit_test_setup(test_no_funnel_on_other_lines, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

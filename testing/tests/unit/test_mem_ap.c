@@ -90,6 +90,17 @@ static int setup_no_packed(void **state)
 	return setup_packed(false);
 }
 
+/* The AHB-AP in front of a Cortex-M4: TAR increments across 4 KiB blocks. */
+static int setup_4k(void **state)
+{
+	sim_mem_ap_config cfg = { .idr = 0x84770001, .base = 0xE00FE003, .cfg = 0, .csw_rw_mask = 0x0F000000,
+				  .csw_reset = 0x23000040, .packed_supported = true, .tar_inc_block = 0x1000 };
+
+	memset(&bus, 0, sizeof(bus));
+	sim_mem_ap_init(&ap, &cfg, (sim_bus){ ram_read, ram_write, NULL });
+	return 0;
+}
+
 static uint32_t rd(uint8_t off)
 {
 	uint32_t v = 0xDEADBEEF;
@@ -168,6 +179,20 @@ static void test_tar_autoincrement_wraps_in_1k(void **state)
 	assert_int_equal(bus.log[2].addr, RAM_BASE + 0x000);
 	assert_int_equal(bus.log[2].value, 0x33333333);
 	assert_int_equal(ap.words_transferred, 3);
+}
+
+static void test_tar_autoincrement_in_4k(void **state)
+{
+	wr(CSW, INC_SINGLE | CSW_WORD);
+	wr(TAR, RAM_BASE + 0x3FC);
+	wr(DRW, 0x11111111);
+	wr(DRW, 0x22222222); /* crosses the 1 KiB boundary */
+	assert_int_equal(bus.log[1].addr, RAM_BASE + 0x400);
+	wr(TAR, RAM_BASE + 0xFFC);
+	wr(DRW, 0x33333333);
+	wr(DRW, 0x44444444); /* wraps inside the 4 KiB block */
+	assert_int_equal(bus.log[3].addr, RAM_BASE + 0x000);
+	assert_int_equal(rd(TAR), RAM_BASE + 0x004);
 }
 
 static void test_addrinc_off_keeps_tar(void **state)
@@ -293,6 +318,7 @@ int main(void)
 		cmocka_unit_test_setup(test_packed_probe_reads_back, setup),
 		cmocka_unit_test_setup(test_packed_probe_without_support, setup_no_packed),
 		cmocka_unit_test_setup(test_tar_autoincrement_wraps_in_1k, setup),
+		cmocka_unit_test_setup(test_tar_autoincrement_in_4k, setup_4k),
 		cmocka_unit_test_setup(test_addrinc_off_keeps_tar, setup),
 		cmocka_unit_test_setup(test_byte_lanes, setup),
 		cmocka_unit_test_setup(test_halfword_lanes, setup),

@@ -177,6 +177,47 @@ static void test_word_access_only(void **state)
 	assert_int_equal(rd(&p, CSR1) & ACTVOSRDY, 0);
 }
 
+/* The system bootloader's word store of CR3's own value (AN2606): locked as it is, never a fault. */
+static void test_write_back_locks_without_changing_the_supply(void **state)
+{
+	pwr_h7 p;
+
+	pwr_h7_init(&p, false, PWR_SUPPLY_LDO);
+	pwr_h7_write_back_cr3(&p);
+	assert_true(p.supply_locked);
+	assert_int_equal(rd(&p, CR3) & 0x7u, 0x2u); /* LDOEN kept, SCUEN used up */
+	assert_int_equal(rd(&p, CSR1) & ACTVOSRDY, ACTVOSRDY);
+	assert_false(pwr_h7_supply_fault(&p));
+	/* The firmware started afterwards can no longer choose its supply. */
+	wr(&p, CR3, 0x00000001u);
+	assert_int_equal(rd(&p, CR3) & 0x7u, 0x2u);
+	assert_false(pwr_h7_supply_fault(&p));
+
+	/* On a bypass board the reset LDO keeps running: locked, not ready, no fault. */
+	pwr_h7_init(&p, false, PWR_SUPPLY_BYPASS);
+	pwr_h7_write_back_cr3(&p);
+	assert_true(p.supply_locked);
+	assert_false(pwr_h7_supply_fault(&p));
+	assert_int_equal(rd(&p, CSR1) & ACTVOSRDY, 0);
+
+	/* SMPS part on a direct-SMPS board: the reset value (SDEN | LDOEN) stays, locked. */
+	pwr_h7_init(&p, true, PWR_SUPPLY_DIRECT_SMPS);
+	pwr_h7_write_back_cr3(&p);
+	assert_true(p.supply_locked);
+	assert_int_equal(rd(&p, CR3) & 0x3Fu, 0x06u);
+	assert_false(pwr_h7_supply_fault(&p));
+	wr(&p, CR3, 0x00000002u); /* LDO: ignored, the lock is used up */
+	assert_false(pwr_h7_supply_fault(&p));
+
+	/* Already locked by the firmware: no effect.  Power-on clears it. */
+	pwr_h7_init(&p, false, PWR_SUPPLY_LDO);
+	wr(&p, CR3, 0x00000001u); /* bypass on an LDO board: fault */
+	pwr_h7_write_back_cr3(&p);
+	assert_true(pwr_h7_supply_fault(&p));
+	pwr_h7_power_on(&p);
+	assert_false(p.supply_locked);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_smps_part_configurations),
 		cmocka_unit_test(test_supply_names_and_wiring),
 		cmocka_unit_test(test_word_access_only),
+		cmocka_unit_test(test_write_back_locks_without_changing_the_supply),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

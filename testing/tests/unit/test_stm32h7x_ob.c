@@ -150,6 +150,35 @@ static void diff_names_changed_fields(void **state)
 	assert_string_equal(names[1], "DMEP1");
 }
 
+static void regression_may_remove_marked_areas_only(void **state)
+{
+	h7_chip_kind k = kind(0x450, false, true);
+	h7_ob before, want, now;
+	h7_ob_factory(&before, &k);
+	assert_int_equal(h7_ob_set(&before, "RDP", 0x55, false), UB_OK);
+	assert_int_equal(h7_ob_set(&before, "PROT_AREA_START1", 0x10, false), UB_OK);
+	assert_int_equal(h7_ob_set(&before, "PROT_AREA_END1", 0x1F, false), UB_OK);
+	assert_int_equal(h7_ob_set(&before, "DMEP1", 1, false), UB_OK);
+	assert_int_equal(h7_ob_set(&before, "SEC_AREA_START1", 0x20, false), UB_OK);
+	assert_int_equal(h7_ob_set(&before, "SEC_AREA_END1", 0x2F, false), UB_OK); /* DMES1 = 0: kept */
+	want = before;
+	assert_int_equal(h7_ob_set(&want, "RDP", 0xAA, false), UB_OK);
+	now = want;
+	assert_int_equal(h7_ob_set(&now, "PROT_AREA_START1", 0xFF, false), UB_OK);
+	assert_int_equal(h7_ob_set(&now, "PROT_AREA_END1", 0, false), UB_OK);
+	assert_int_equal(h7_ob_set(&now, "DMEP1", 0, false), UB_OK);
+	h7_ob expect = want;
+	const char *names[4];
+	h7_ob_expect_after_regression(&expect, &before, &now);
+	assert_int_equal(h7_ob_diff(&expect, &now, names, 4), 0);
+	/* The secure area (DMES1 = 0) must not disappear. */
+	assert_int_equal(h7_ob_set(&now, "SEC_AREA_START1", 0xFF, false), UB_OK);
+	expect = want;
+	h7_ob_expect_after_regression(&expect, &before, &now);
+	assert_int_equal(h7_ob_diff(&expect, &now, names, 4), 1);
+	assert_string_equal(names[0], "SEC_AREA_START1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +192,7 @@ int main(void)
 		cmocka_unit_test(boot_address_range_is_checked),
 		cmocka_unit_test(areas_decode_in_256_byte_units),
 		cmocka_unit_test(diff_names_changed_fields),
+		cmocka_unit_test(regression_may_remove_marked_areas_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,8 @@
+# Attach strategies (connect normally, hot-plug, under reset, through a power cycle, through BOOT0,
+# or through the other core's AP) and their `stm32unbrick attach` command.
+src_stm32unbrick_la_SOURCES += \
+	src/target/attach.h \
+	src/target/attach_internal.h \
+	src/target/attach.c \
+	src/target/attach_steps.c \
+	src/target/attach_cmd.c
