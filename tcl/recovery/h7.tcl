@@ -222,3 +222,58 @@ proc stm32unbrick_h7_backup {ctxvar dir} {
 	}
 	dict set ctx unreadable $unreadable
 }
+
+# Factory option bytes for this chip (src/flash/nor/stm32h7x_ob.c holds the
+# values, facts A.4), dual-core 0x450 parts included.  Level 1 is left to
+# unbrick (its regression erases the flash and wants a backup first);
+# PCROP/secure areas can only go through that regression (facts A.3).
+proc stm32unbrick_h7_factory_pairs {current factory} {
+	set pairs {}
+	dict for {name value} $factory {
+		if {$name eq "RDP" || [string match PROT_AREA_* $name] || [string match SEC_AREA_* $name] ||
+		    [string match DMEP* $name] || [string match DMES* $name] || $name eq "LOCKBL"} {
+			continue
+		}
+		if {[dict get $current $name] != $value} {
+			lappend pairs $name $value
+		}
+	}
+	return $pairs
+}
+
+proc factory_options {args} {
+	set dry [expr {$args eq "-dry-run"}]
+	if {$args ne "" && !$dry} {
+		return -code error "usage: factory_options ?-dry-run?"
+	}
+	set ctx [stm32unbrick_new_ctx "factory_options $args"]
+	stm32unbrick_prepare
+	stm32unbrick_attach_any ctx 60
+	stm32unbrick_h7_inspect ctx
+	stm32unbrick_check_part ctx
+	set current [dict get $ctx options_before]
+	if {[dict get $current RDP] != 0xAA} {
+		return -code error "factory_options: RDP is [dict get $current RDP] (level 1 or 2): run unbrick first"
+	}
+	set pairs [stm32unbrick_h7_factory_pairs $current [stm32unbrick h7 factory]]
+	if {[llength $pairs] == 0} {
+		stm32unbrick_say factory_options "option bytes already at their factory values"
+		return
+	}
+	stm32unbrick_say factory_options "changing: $pairs"
+	if {$dry} {
+		return $pairs
+	}
+	set dir [stm32unbrick_backup_dir "" $::stm32unbrick_part]
+	stm32unbrick_backup_options $dir [dict get $ctx registers] $current
+	stm32unbrick_say factory_options "previous option bytes saved in $dir/option-bytes.txt"
+	stm32unbrick h7 options_set $pairs -timeout 15000
+	stm32unbrick_say factory_options "done, verified by reading FLASH_*_CUR back; reset the chip to apply boot settings"
+	catch {poll on}
+	return $pairs
+}
+
+if {[llength [info commands add_help_text]]} {
+	add_help_text factory_options "STM32H7: restore the factory option bytes (dual-core parts included), after saving the current ones"
+	add_usage_text factory_options "factory_options ?-dry-run?"
+}

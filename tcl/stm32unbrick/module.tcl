@@ -78,6 +78,19 @@ proc stm32unbrick_register_help {} {
 		stats           {}                   "number of OpenOCD commands the module evaluated"
 		attach          "STRATEGY ?-timeout S? ?-halt-timeout MS? ?-nohalt? ?-family stm32h7|stm32h5?"
 		                                     "connect by STRATEGY (an unknown one lists them), return a dict"
+		exit_status     "?N?"                "status the OpenOCD process exits with after shutdown (unbrick's)"
+		{h7 identify}   "?SYS_AP?"           "STM32H7: read DEV_ID, revision, flash size, banks, cores; a dict"
+		{h7 options}    {}                   "STM32H7: every option-byte field (FLASH_*_CUR), a dict"
+		{h7 registers}  {}                   "STM32H7: the raw option-byte registers, a dict"
+		{h7 factory}    {}                   "STM32H7: this chip's factory option-byte values, a dict"
+		{h7 options_set} "{FIELD VALUE ...} ?-timeout MS? ?-irreversible?"
+		                                     "STM32H7: program option bytes (RDP 0xCC needs -irreversible), verified"
+		{h7 erase}      "BANK ?-timeout MS?" "STM32H7: erase a flash bank"
+		{h7 blank_check} "BANK"              "STM32H7: read a bank back, error at the first word not erased"
+		{h7 program}    "FILE ADDR"          "STM32H7: program flash words from a binary file, then verify"
+		{h7 verify}     "FILE ADDR"          "STM32H7: compare flash with a binary file"
+		{h7 status}     {}                   "STM32H7: FLASH_SR1/SR2"
+		{h7 timeout_scale} "PCT"             "STM32H7: stretch every bounded wait (slow probes)"
 	} {
 		add_help_text "stm32unbrick $sub" $help
 		if {$usage ne ""} {

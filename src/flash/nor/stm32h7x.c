@@ -93,13 +93,15 @@ const char *h7_rev_name(uint16_t dev_id, uint16_t rev_id)
 	return "?";
 }
 
-/* A dual-core 0x450 part has a fourth AP (the Cortex-M4's AHB-AP). */
+/* A dual-core 0x450 part has a fourth AP (the Cortex-M4's AHB-AP).  An
+ * absent AP reads IDR 0 (ADIv5); one whose core is clock-gated (BCM4 = 0,
+ * facts A.6) faults instead, and is there all the same. */
 static bool has_cm4_ap(h7_target *t)
 {
 	uint32_t idr = 0;
 	if (ocd_ap_read(t->b, ub_ap_num(H7_AP_CM4), 0xFC, &idr) != UB_OK) {
 		ub_clear_error();
-		return false;
+		return true;
 	}
 	return idr != 0;
 }
