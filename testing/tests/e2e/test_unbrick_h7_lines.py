@@ -44,8 +44,8 @@ def case_smps_board_firmware_ldo():
               time_scale=OPERATOR_TIME_SCALE).start()
     try:
         diag = openocd(sim, "diagnose -timeout 10", "shutdown", files=["recovery/h745.cfg"])
-        check("supply" in diag.output and "PWR_CR3" in diag.output, "diagnose does not name the supply",
-              diag.tail())
+        check("supply configuration mismatch" in diag.output and "HAL_PWREx_ConfigSupply" in diag.output,
+              "diagnose does not name the supply mismatch", diag.tail())
         run = unbrick(sim, "recovery/h745.cfg")
         st = run.state
         check(run.rc == 0, "exit status %s" % run.rc, run.tail())
@@ -66,7 +66,7 @@ def case_ldo_board_firmware_smps():
         check(st["counters"]["power_cycles"] >= 1 and st["counters"]["fw_instructions_before_halt"] == 0,
               "not recovered through a power cycle under reset", st["counters"])
         check(erased(st, "bank1"), "firmware not erased", st["flash"])
-        check("supply" in run.output, "supply mismatch not named", run.tail())
+        check("supply configuration mismatch" in run.output, "supply mismatch not named", run.tail())
     finally:
         sim.cleanup()
 
