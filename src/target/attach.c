@@ -145,8 +145,12 @@ ub_err attach_wrap(attach_ctx *c, ub_err e, const char *fmt, ...)
 #define STEP(name, fn) { name, fn }
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static const attach_step normal_steps[] = {
-	STEP("BackgroundPollOff", step_poll_off),
+/*
+ * A strategy is an optional prefix (how the chip is reached: reset held, an
+ * operator's power cycle...) followed by one of two shared sequences: the plain
+ * attach of a running core, or the reset-catch attach of a core held in reset.
+ */
+static const attach_step plain_attach[] = {
 	STEP("DebugPortStart", step_dp_start),
 	STEP("ReadIdcode", step_read_idcode),
 	STEP("CoreApCheck", step_core_ap_check),
@@ -154,6 +158,29 @@ static const attach_step normal_steps[] = {
 	STEP("DebugCoreStart", step_core_start),
 	STEP("CoreHalt", step_core_halt),
 	STEP("CoreState", step_core_state),
+};
+
+/*
+ * With NRST held the firmware cannot run, so it cannot turn the debug pins into GPIOs or lock the
+ * supply first.  The Cortex-M debug registers answer under NRST (Armv7-M: debug logic is reset by
+ * power-on only), DBGMCU answers through the debug AP (facts A.1); C_HALT and VC_CORERESET halt
+ * the core before its first instruction once NRST is released (facts C).
+ */
+static const attach_step reset_catch_attach[] = {
+	STEP("DebugPortStart", step_dp_start),
+	STEP("CoreApCheck", step_core_ap_check),
+	STEP("DebugDeviceUnlock", step_device_unlock),
+	STEP("DbgmcuKeepAlive", step_dbgmcu_keep_alive),
+	STEP("DebugCoreStart", step_core_start_halt),
+	STEP("ResetCatchSet", step_reset_catch_set),
+	STEP("ResetHardwareDeassert", step_reset_deassert),
+	STEP("CoreWaitHalt", step_core_wait_halt),
+	STEP("ResetCatchClear", step_reset_catch_clear),
+	STEP("CoreState", step_core_state),
+};
+
+static const attach_step poll_off_only[] = {
+	STEP("BackgroundPollOff", step_poll_off),
 };
 
 /* Nothing here writes to the core or drives NRST: a running core keeps running. */
@@ -164,26 +191,10 @@ static const attach_step hot_plug_steps[] = {
 	STEP("CoreState", step_core_peek),
 };
 
-/*
- * With NRST held the firmware cannot run, so it cannot turn the debug pins into GPIOs or lock the
- * supply first.  The Cortex-M debug registers answer under NRST (Armv7-M: debug logic is reset by
- * power-on only), DBGMCU answers through the debug AP (facts A.1); C_HALT and VC_CORERESET halt
- * the core before its first instruction once NRST is released (facts C).
- */
-static const attach_step under_reset_steps[] = {
+static const attach_step under_reset_prefix[] = {
 	STEP("BackgroundPollOff", step_poll_off),
 	STEP("ResetHardwareAssert", step_reset_assert),
 	STEP("DebugPortReconnect", step_dp_reconnect),
-	STEP("DebugPortStart", step_dp_start),
-	STEP("CoreApCheck", step_core_ap_check),
-	STEP("DebugDeviceUnlock", step_device_unlock),
-	STEP("DbgmcuKeepAlive", step_dbgmcu_keep_alive),
-	STEP("DebugCoreStart", step_core_start_halt),
-	STEP("ResetCatchSet", step_reset_catch_set),
-	STEP("ResetHardwareDeassert", step_reset_deassert),
-	STEP("CoreWaitHalt", step_core_wait_halt),
-	STEP("ResetCatchClear", step_reset_catch_clear),
-	STEP("CoreState", step_core_state),
 };
 
 /*
@@ -191,39 +202,22 @@ static const attach_step under_reset_steps[] = {
  * writes it again milliseconds after reset.  With NRST held through the power cycle the chip comes
  * back held in reset, and the rest is the under-reset sequence without asserting NRST again.
  */
-static const attach_step power_cycle_steps[] = {
+static const attach_step power_cycle_prefix[] = {
 	STEP("BackgroundPollOff", step_poll_off),
 	STEP("ResetHardwareAssert", step_reset_assert),
 	STEP("DebugPortProbe", step_dp_probe),
 	STEP("OperatorAction", step_ask_power_cycle),
 	STEP("WaitPowerLoss", step_wait_power_loss),
 	STEP("WaitPowerReturn", step_wait_power_return),
-	STEP("DebugPortStart", step_dp_start),
-	STEP("CoreApCheck", step_core_ap_check),
-	STEP("DebugDeviceUnlock", step_device_unlock),
-	STEP("DbgmcuKeepAlive", step_dbgmcu_keep_alive),
-	STEP("DebugCoreStart", step_core_start_halt),
-	STEP("ResetCatchSet", step_reset_catch_set),
-	STEP("ResetHardwareDeassert", step_reset_deassert),
-	STEP("CoreWaitHalt", step_core_wait_halt),
-	STEP("ResetCatchClear", step_reset_catch_clear),
-	STEP("CoreState", step_core_state),
 };
 
 /* BOOT0 high at power-on runs the system bootloader, which never writes PWR_CR3 (facts A.5). */
-static const attach_step boot0_steps[] = {
+static const attach_step boot0_prefix[] = {
 	STEP("BackgroundPollOff", step_poll_off),
 	STEP("DebugPortProbe", step_dp_probe),
 	STEP("OperatorAction", step_ask_boot0),
 	STEP("WaitPowerLoss", step_wait_power_loss),
 	STEP("WaitPowerReturn", step_wait_power_return),
-	STEP("DebugPortStart", step_dp_start),
-	STEP("ReadIdcode", step_read_idcode),
-	STEP("CoreApCheck", step_core_ap_check),
-	STEP("DebugDeviceUnlock", step_device_unlock),
-	STEP("DebugCoreStart", step_core_start),
-	STEP("CoreHalt", step_core_halt),
-	STEP("CoreState", step_core_state),
 };
 
 /*
@@ -244,21 +238,36 @@ static const attach_step release_steps[] = {
 };
 
 typedef struct strategy_plan {
+	const attach_step *prefix;
+	size_t prefix_count;
 	const attach_step *steps;
 	size_t count;
 	bool operator_step;  /* needs operator_timeout_ms */
 } strategy_plan;
 
+#define PLAN(pre, seq, op) { pre, COUNT(pre), seq, COUNT(seq), op }
+#define ONLY(seq) { NULL, 0, seq, COUNT(seq), false }
+
 static const strategy_plan plans[UB_ATTACH__COUNT] = {
-	[UB_ATTACH_NORMAL] = { normal_steps, COUNT(normal_steps), false },
-	[UB_ATTACH_HOT_PLUG] = { hot_plug_steps, COUNT(hot_plug_steps), false },
-	[UB_ATTACH_UNDER_RESET] = { under_reset_steps, COUNT(under_reset_steps), false },
-	[UB_ATTACH_POWER_CYCLE] = { power_cycle_steps, COUNT(power_cycle_steps), true },
-	[UB_ATTACH_BOOT0] = { boot0_steps, COUNT(boot0_steps), true },
-	/* Same steps as normal, on the other core's AP (see core_ap_for()). */
-	[UB_ATTACH_AP_FALLBACK] = { normal_steps, COUNT(normal_steps), false },
-	[UB_ATTACH_RELEASE] = { release_steps, COUNT(release_steps), false },
+	[UB_ATTACH_NORMAL] = PLAN(poll_off_only, plain_attach, false),
+	[UB_ATTACH_HOT_PLUG] = ONLY(hot_plug_steps),
+	[UB_ATTACH_UNDER_RESET] = PLAN(under_reset_prefix, reset_catch_attach, false),
+	[UB_ATTACH_POWER_CYCLE] = PLAN(power_cycle_prefix, reset_catch_attach, true),
+	[UB_ATTACH_BOOT0] = PLAN(boot0_prefix, plain_attach, true),
+	/* The plain attach on the other core's AP (see core_ap_for()). */
+	[UB_ATTACH_AP_FALLBACK] = PLAN(poll_off_only, plain_attach, false),
+	[UB_ATTACH_RELEASE] = ONLY(release_steps),
 };
+
+static size_t plan_length(const strategy_plan *p)
+{
+	return p->prefix_count + p->count;
+}
+
+static const attach_step *plan_step(const strategy_plan *p, size_t i)
+{
+	return i < p->prefix_count ? &p->prefix[i] : &p->steps[i - p->prefix_count];
+}
 
 static ub_ap core_ap_for(ub_attach_strategy s, const ub_family *f)
 {
@@ -304,9 +313,9 @@ static void log_plan(attach_ctx *c, const strategy_plan *p)
 	size_t used = 0;
 
 	ocd_log(c->b, "attach %s: %s, core on AP%u, DBGMCU on AP%u, %zu steps:", c->strategy, c->f->name,
-		c->core_ap.num, c->f->dbg_ap.num, p->count);
-	for (size_t i = 0; i < p->count; i++) {
-		const char *name = p->steps[i].name;
+		c->core_ap.num, c->f->dbg_ap.num, plan_length(p));
+	for (size_t i = 0; i < plan_length(p); i++) {
+		const char *name = plan_step(p, i)->name;
 
 		if (used && used + strlen(name) + 2 >= sizeof(list)) {
 			ocd_log(c->b, "attach %s:   %s", c->strategy, list);
@@ -345,9 +354,9 @@ static ub_err run_plan(attach_ctx *c, const strategy_plan *p)
 	ub_err e = UB_OK;
 
 	log_plan(c, p);
-	for (size_t i = 0; i < p->count && e == UB_OK; i++) {
-		c->step = p->steps[i].name;
-		e = p->steps[i].fn(c);
+	for (size_t i = 0; i < plan_length(p) && e == UB_OK; i++) {
+		c->step = plan_step(p, i)->name;
+		e = plan_step(p, i)->fn(c);
 		if (e == UB_OK)
 			continue;
 		/* Every message names the strategy and the step, whoever wrote it. */
