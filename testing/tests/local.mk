@@ -5,4 +5,6 @@ include testing/tests/unit/sim_chip.mk
 include testing/tests/unit/sim_flash.mk
 include testing/tests/unit/module.mk
 include testing/tests/unit/drivers.mk
+include testing/tests/unit/h5ob.mk
+include testing/tests/unit/adac.mk
 include testing/tests/e2e/e2e.mk
