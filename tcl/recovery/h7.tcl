@@ -44,6 +44,16 @@ proc stm32unbrick_h7_supply_name {cr3} {
 	return [format "unusual (PWR_CR3 = 0x%08x)" $cr3]
 }
 
+# DP answers, every AP refuses, even DBGMCU through AP2 which answers under
+# NRST (facts A.1): readout protection level 2 (facts A.3: debug permanently
+# disabled) is the one state that looks so.
+proc stm32unbrick_stm32h7_looks_permanent {} {
+	if {[catch {stm32unbrick dp read 0}]} {
+		return 0
+	}
+	return [catch {stm32unbrick mem read 2 0xE00E1000}]
+}
+
 proc stm32unbrick_h7_read32 {ap addr} {
 	return [lindex [stm32unbrick mem read $ap $addr 1] 0]
 }
@@ -208,7 +218,7 @@ proc stm32unbrick_h7_backup {ctxvar dir} {
 		return
 	}
 	set bank_bytes [expr {[dict get $chip flash_kib] * 1024 / [dict get $chip banks]}]
-	set word [expr {[dict get $chip dev_id] eq "0x480" ? 16 : 32}]
+	set word [dict get $chip word_bytes]
 	set unreadable {}
 	for {set b 1} {$b <= [dict get $chip banks]} {incr b} {
 		set base [expr {$b == 1 ? 0x08000000 : 0x08100000}]

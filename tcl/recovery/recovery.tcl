@@ -93,15 +93,6 @@ proc stm32unbrick_reexamine {} {
 	}
 }
 
-# DP answers, every AP refuses, even under reset: readout protection level 2
-# (facts A.3: debug permanently disabled) is the one state that looks so.
-proc stm32unbrick_looks_permanent {} {
-	if {[catch {stm32unbrick dp read 0}]} {
-		return 0
-	}
-	return [catch {stm32unbrick mem read 2 0xE00E1000}]
-}
-
 # A chip that answers now may lose its debug port as soon as its firmware
 # runs again (seed 002: "every freshly flashed firmware makes the target
 # unreachable"; a debugger that halted it earlier hides that).  Reset it, let
@@ -131,7 +122,7 @@ proc stm32unbrick_attach_any {ctxvar timeout_s} {
 	set errors {}
 	for {set i 0} {$i < [llength $strategies]} {incr i} {
 		set s [lindex $strategies $i]
-		if {$s eq "power-cycle" && [stm32unbrick_looks_permanent]} {
+		if {$s eq "power-cycle" && [stm32unbrick_${::stm32unbrick_family}_looks_permanent]} {
 			dict set ctx permanent 1
 			dict set ctx verdict "the debug port answers but every access port refuses, even under reset:\
 				readout protection level 2 (RDP 0xCC); debug is disabled for ever, the chip cannot be recovered"

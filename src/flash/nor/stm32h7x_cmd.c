@@ -84,6 +84,7 @@ static int cmd_identify(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *co
 	ub_dict_add(interp, d, "dual_core", Jim_NewIntObj(interp, chip.kind.dual_core));
 	ub_dict_add(interp, d, "sys_ap", Jim_NewIntObj(interp, ap));
 	ub_dict_add(interp, d, "sector_kib", Jim_NewIntObj(interp, chip.kind.line->sector_kib));
+	ub_dict_add(interp, d, "word_bytes", Jim_NewIntObj(interp, chip.kind.line->word_bytes));
 	Jim_SetResult(interp, d);
 	return JIM_OK;
 }

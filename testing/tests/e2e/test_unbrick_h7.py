@@ -128,7 +128,6 @@ def case_supply_lockout():
 def case_rdp2():
     sim = board("rdp2", "RDP = 0xCC\n")
     try:
-        before = sim.state() if os.path.exists(sim.state_path) else None
         run = unbrick(sim)
         check(run.rc == EXIT["cannot-recover"], "exit status %s, want 4" % run.rc, run.tail())
         check(run.state["rdp"] == "0xcc", "RDP changed")
@@ -136,7 +135,6 @@ def case_rdp2():
         check("permanent" in run.output or "for ever" in run.output, "not reported as permanent", run.tail())
         diag = openocd(sim, "diagnose -timeout 5", "shutdown", files=[PART])
         check("for ever" in diag.output or "permanent" in diag.output, "diagnose", diag.tail())
-        del before
     finally:
         sim.cleanup()
 
