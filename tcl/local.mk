@@ -41,14 +41,16 @@ dist_interfacesite_DATA = tcl/interface/stm32sim.cfg
 # same targets and banks, plus the access-port targets recovery needs). OpenOCD searches the site
 # directory first, so stock board files pick these up.
 targetsitedir = $(openocdsitedir)/target
-dist_targetsite_DATA = tcl/target/stm32h7x.cfg tcl/target/stm32h7x_dual_bank.cfg
+dist_targetsite_DATA = tcl/target/stm32h7x.cfg tcl/target/stm32h7x_dual_bank.cfg tcl/target/stm32h5x.cfg
 
-# recovery/: `openocd -f recovery/<part>.cfg`, one file per part on the shared helper h7-part.tcl,
+# recovery/: `openocd -f recovery/<part>.cfg`, one file per part on the shared helpers h7-part.tcl / h5-part.tcl,
 # and the diagnose/unbrick commands they source.
 recoverysitedir = $(openocdsitedir)/recovery
 dist_recoverysite_DATA = \
-	tcl/recovery/recovery.tcl tcl/recovery/report.tcl tcl/recovery/h7.tcl \
-	tcl/recovery/h7-part.tcl \
+	tcl/recovery/recovery.tcl tcl/recovery/report.tcl tcl/recovery/part-common.tcl \
+	tcl/recovery/h7.tcl tcl/recovery/h7-part.tcl tcl/recovery/h5.tcl tcl/recovery/h5-part.tcl \
+	tcl/recovery/h503.cfg tcl/recovery/h523.cfg tcl/recovery/h533.cfg \
+	tcl/recovery/h562.cfg tcl/recovery/h563.cfg tcl/recovery/h573.cfg \
 	tcl/recovery/h742.cfg tcl/recovery/h743.cfg tcl/recovery/h745.cfg tcl/recovery/h747.cfg \
 	tcl/recovery/h750.cfg tcl/recovery/h753.cfg tcl/recovery/h755.cfg tcl/recovery/h757.cfg \
 	tcl/recovery/h723.cfg tcl/recovery/h725.cfg tcl/recovery/h730.cfg tcl/recovery/h733.cfg \

@@ -17,6 +17,8 @@
 #   ::stm32unbrick_dual_bank  1 when the part has flash bank 2 at 0x08100000 (facts A.2)
 # and, from target/stm32h7x.cfg, ::stm32unbrick_chipname and ::stm32unbrick_memaps.
 
+source [find recovery/part-common.tcl]
+
 # Features a part may name, and the global each one sets to 1 (unnamed ones are 0).
 set ::stm32unbrick_h7_features {dual-core stm32unbrick_dual_core dual-bank stm32unbrick_dual_bank}
 
@@ -41,25 +43,9 @@ proc stm32unbrick_h7_part {part dev_id features} {
 	set ::stm32unbrick_part $part
 	set ::stm32unbrick_dev_id [format 0x%03x $dev_id]
 
-	stm32unbrick_h7_choose_adapter
+	stm32unbrick_choose_adapter
 	stm32unbrick_h7_source_target
-	# Recovery holds the chip in reset while it connects (facts A.1: the debug APB answers
-	# under NRST) and resets it after changing option bytes, so it needs NRST wired to the
-	# probe.  srst_nogate: the debug port must keep working while NRST is held.  A board
-	# without NRST on the debug connector cannot be recovered this way.
-	reset_config srst_only srst_nogate
-}
-
-# Without an adapter chosen before this file (`adapter name` says "undefined" in OpenOCD 0.12),
-# use an ST-LINK in dapdirect mode: unlike its HLA mode it gives OpenOCD the DAP and every
-# access port, which recovery needs (AP1/AP2/AP3).  A chosen adapter is kept as it is.
-proc stm32unbrick_h7_choose_adapter {} {
-	if {[adapter name] ne "undefined"} {
-		return
-	}
-	echo "stm32unbrick: no adapter chosen: using ST-LINK in dapdirect mode (interface/stlink-dap.cfg, dapdirect_swd)"
-	uplevel #0 {source [find interface/stlink-dap.cfg]}
-	transport select dapdirect_swd
+	stm32unbrick_reset_lines
 }
 
 # Our target file, at global level as board files source it.  The part's knobs apply unless the

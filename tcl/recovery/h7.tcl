@@ -258,7 +258,7 @@ proc factory_options {args} {
 	}
 	set ctx [stm32unbrick_new_ctx "factory_options $args"]
 	stm32unbrick_prepare
-	stm32unbrick_attach_any ctx 60
+	stm32unbrick_h7_attach ctx 60
 	stm32unbrick_h7_inspect ctx
 	stm32unbrick_check_part ctx
 	set current [dict get $ctx options_before]
@@ -286,4 +286,49 @@ proc factory_options {args} {
 if {[llength [info commands add_help_text]]} {
 	add_help_text factory_options "STM32H7: restore the factory option bytes (dual-core parts included), after saving the current ones"
 	add_usage_text factory_options "factory_options ?-dry-run?"
+}
+
+# ---- family hooks for recovery.tcl ---------------------------------------------------
+
+# Where DBGMCU_IDCODE is (facts A.1): the debug APB through AP2 (answers under NRST), the
+# system view through the Cortex-M7's AP0.  DEV_IDs this family has.
+lappend ::stm32unbrick_dbgmcu_probes {2 0xE00E1000} {0 0x5C001000}
+array set ::stm32unbrick_dev_ids {
+	0x450 {stm32h7 "STM32H74x/H75x"} 0x480 {stm32h7 "STM32H7A3/H7B3/H7B0"} 0x483 {stm32h7 "STM32H72x/H73x"}
+}
+
+proc stm32unbrick_h7_attach {ctxvar timeout_s} {
+	upvar 1 $ctxvar ctx
+	set strategies {normal}
+	if {$::stm32unbrick_dual_core} {
+		lappend strategies ap-fallback
+	}
+	lappend strategies under-reset power-cycle boot0
+	stm32unbrick_attach_any ctx $timeout_s $strategies
+}
+
+# Level 2 hides everything; otherwise at least the option bytes can be saved.
+proc stm32unbrick_h7_can_backup {ctx} {
+	return [expr {[dict get $ctx options_before RDP] != 0xCC}]
+}
+
+# A fresh attach after the work: reset the chip, attach the plain way, read back.
+proc stm32unbrick_h7_verify {ctxvar timeout_s} {
+	upvar 1 $ctxvar ctx
+	stm32unbrick srst assert
+	sleep 20
+	stm32unbrick srst deassert
+	# An AP that was gated when OpenOCD started (BCM7 = 0) was never examined.
+	stm32unbrick_reexamine
+	set r [stm32unbrick attach normal -timeout $timeout_s]
+	dict set ctx attach_after $r
+	stm32unbrick_reexamine
+	stm32unbrick h7 identify [dict get $r core_ap]
+	dict set ctx options_after [stm32unbrick h7 options]
+	if {[dict get $ctx options_after RDP] != 0xAA} {
+		error "RDP is [dict get $ctx options_after RDP] after recovery, not 0xaa"
+	}
+	if {[dict get $ctx chip dual_core] && [dict get $ctx options_after BCM7] != 1} {
+		error "BCM7 is still 0 after recovery"
+	}
 }

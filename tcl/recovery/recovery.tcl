@@ -15,7 +15,10 @@
 
 source [find stm32unbrick/module.tcl]
 source [find recovery/report.tcl]
+# Each family file adds where its DBGMCU is and its DEV_IDs (stm32unbrick_probe_dev_id).
+set ::stm32unbrick_dbgmcu_probes {}
 source [find recovery/h7.tcl]
+source [find recovery/h5.tcl]
 
 # What the part script said this chip is (defaults for a bare `source`).
 foreach {var default} {
@@ -53,9 +56,47 @@ proc stm32unbrick_parse_args {cmd argv spec flags} {
 
 proc stm32unbrick_usage {cmd} {
 	if {$cmd eq "unbrick"} {
-		return "unbrick ?-dry-run? ?-backup DIR? ?-report FILE? ?-timeout S? ?-exit yes|no?"
+		return [concat "unbrick ?-dry-run? ?-backup DIR? ?-report FILE? ?-timeout S? ?-exit yes|no?" \
+			"?-password FILE | -cert FILE -key FILE? ?-partial? (the last three: STM32H5 debug authentication)"]
 	}
 	return "diagnose ?-report FILE? ?-timeout S?"
+}
+
+# STM32H5 debug-authentication options: files must be readable, -cert and -key go together,
+# and they mean nothing to an STM32H7.  Checked before anything touches the chip.
+proc stm32unbrick_check_da_args {o} {
+	set given {}
+	foreach opt {-password -cert -key} {
+		set f [dict get $o $opt]
+		if {$f eq ""} {
+			continue
+		}
+		lappend given $opt
+		if {![file isfile $f] || ![file readable $f]} {
+			return -code error "unbrick: $opt $f: not a readable file"
+		}
+	}
+	if {[dict get $o -partial]} {
+		lappend given -partial
+	}
+	if {[llength $given] && $::stm32unbrick_family ne "stm32h5"} {
+		return -code error "unbrick: [join $given {, }]: debug authentication exists on STM32H5 only"
+	}
+	if {([dict get $o -cert] eq "") != ([dict get $o -key] eq "")} {
+		return -code error "unbrick: -cert and -key go together (the certificate chain and its private key)"
+	}
+	if {[dict get $o -password] ne "" && [dict get $o -cert] ne ""} {
+		return -code error "unbrick: give -password or -cert/-key, not both"
+	}
+	if {[dict get $o -partial] && [dict get $o -cert] eq ""} {
+		return -code error "unbrick: -partial needs -cert/-key (a password only allows a full regression)"
+	}
+}
+
+# Family hooks: `stm32unbrick_hook inspect ctx` calls stm32unbrick_h7_inspect or stm32unbrick_h5_inspect.
+proc stm32unbrick_hook {name args} {
+	set short [string range $::stm32unbrick_family 5 end]
+	return [uplevel 1 [list stm32unbrick_${short}_$name {*}$args]]
 }
 
 proc stm32unbrick_new_ctx {command} {
@@ -102,23 +143,18 @@ set stm32unbrick_run_test_ms 1000
 # Returns the attach result after the firmware ran, or "" when the chip no
 # longer answers (a plain attach: Stop mode keeps AP2 alive but not AP0).
 proc stm32unbrick_survives_reset {} {
-	if {[catch {stm32unbrick attach release -timeout 5}]} {
+	if {[catch {stm32unbrick attach release -timeout 5 -family $::stm32unbrick_family}]} {
 		return ""
 	}
 	sleep $::stm32unbrick_run_test_ms
-	if {[catch {stm32unbrick attach normal -timeout 5} r]} {
+	if {[catch {stm32unbrick attach normal -timeout 5 -family $::stm32unbrick_family} r]} {
 		return ""
 	}
 	return $r
 }
 
-proc stm32unbrick_attach_any {ctxvar timeout_s} {
+proc stm32unbrick_attach_any {ctxvar timeout_s strategies} {
 	upvar 1 $ctxvar ctx
-	set strategies {normal}
-	if {$::stm32unbrick_dual_core} {
-		lappend strategies ap-fallback
-	}
-	lappend strategies under-reset power-cycle boot0
 	set errors {}
 	for {set i 0} {$i < [llength $strategies]} {incr i} {
 		set s [lindex $strategies $i]
@@ -129,7 +165,7 @@ proc stm32unbrick_attach_any {ctxvar timeout_s} {
 			return -code error [dict get $ctx verdict]
 		}
 		stm32unbrick_say attach "trying $s"
-		if {[catch {stm32unbrick attach $s -timeout $timeout_s} r]} {
+		if {[catch {stm32unbrick attach $s -timeout $timeout_s -family $::stm32unbrick_family} r]} {
 			lappend errors "$s: $r"
 			stm32unbrick_say attach "$s failed: $r"
 			continue
@@ -153,27 +189,86 @@ proc stm32unbrick_attach_any {ctxvar timeout_s} {
 	return -code error "no way to attach worked:\n  [join $errors "\n  "]"
 }
 
+# Which chip answers, before any attach strategy touches it: DBGMCU_IDCODE read with raw AP
+# register accesses (so it works whichever target script created the mem_aps) at every place a
+# family puts it.  Each family file adds {AP ADDRESS} pairs to ::stm32unbrick_dbgmcu_probes and
+# DEV_ID -> {family name} to ::stm32unbrick_dev_ids.  "" when nothing known answers (a chip whose
+# firmware killed the debug port: the attach strategies deal with that).
+proc stm32unbrick_probe_dev_id {} {
+	foreach probe $::stm32unbrick_dbgmcu_probes {
+		lassign $probe ap addr
+		set csw ""
+		set rc [catch {
+			set csw [stm32unbrick ap read $ap 0x00]
+			set tar [stm32unbrick ap read $ap 0x04]
+			# 32-bit accesses, no address increment; the protection bits are left as they were.
+			stm32unbrick ap write $ap 0x00 [expr {($csw & ~0x37) | 0x02}]
+			stm32unbrick ap write $ap 0x04 $addr
+			set idcode [stm32unbrick ap read $ap 0x0C]
+		}]
+		# CSW and TAR as OpenOCD last left them: its mem_ap code may rely on what it wrote.
+		if {$csw ne ""} {
+			catch {stm32unbrick ap write $ap 0x00 $csw}
+			catch {stm32unbrick ap write $ap 0x04 $tar}
+		}
+		if {$rc} {
+			continue
+		}
+		set dev [format 0x%03x [expr {$idcode & 0xFFF}]]
+		if {[info exists ::stm32unbrick_dev_ids($dev)]} {
+			return $dev
+		}
+	}
+	return ""
+}
+
+proc stm32unbrick_script_name {} {
+	return "recovery/[string range $::stm32unbrick_part 5 end].cfg"
+}
+
+proc stm32unbrick_refuse_dev_id {ctxvar dev} {
+	upvar 1 $ctxvar ctx
+	lassign $::stm32unbrick_dev_ids($dev) family name
+	dict set ctx outcome refused
+	return -code error "wrong script: [stm32unbrick_script_name] is for an [string toupper $::stm32unbrick_part]\
+		(DEV_ID $::stm32unbrick_dev_id), but the chip is an $name (DEV_ID $dev); nothing was written"
+}
+
+# Before attaching: a chip of another part or family is refused at once, naming both.
+proc stm32unbrick_check_part_early {ctxvar} {
+	upvar 1 $ctxvar ctx
+	set dev [stm32unbrick_probe_dev_id]
+	if {$dev ne "" && $::stm32unbrick_dev_id ne "" && $dev ne $::stm32unbrick_dev_id} {
+		stm32unbrick_refuse_dev_id ctx $dev
+	}
+}
+
 # The chip must be the one the script is for: nothing is written otherwise.
 proc stm32unbrick_check_part {ctxvar} {
 	upvar 1 $ctxvar ctx
 	set chip [dict get $ctx chip]
-	set want $::stm32unbrick_dev_id
-	set script "recovery/[string range $::stm32unbrick_part 5 end].cfg"
-	if {$want ne "" && [dict get $chip dev_id] ne $want} {
-		dict set ctx outcome refused
-		return -code error "wrong script: $script is for an [string toupper $::stm32unbrick_part] (DEV_ID $want),\
-			but the chip is an [dict get $chip family] (DEV_ID [dict get $chip dev_id]); nothing was written"
+	set dev [dict get $chip dev_id]
+	if {$::stm32unbrick_dev_id ne "" && $dev ne $::stm32unbrick_dev_id} {
+		if {![info exists ::stm32unbrick_dev_ids($dev)]} {
+			set ::stm32unbrick_dev_ids($dev) [list unknown "unknown part"]
+		}
+		stm32unbrick_refuse_dev_id ctx $dev
 	}
-	if {[dict get $chip dual_core] != $::stm32unbrick_dual_core} {
+	if {[dict exists $chip dual_core] && [dict get $chip dual_core] != $::stm32unbrick_dual_core} {
 		set have [expr {[dict get $chip dual_core] ? "a dual-core" : "a single-core"}]
 		dict set ctx outcome refused
-		return -code error "wrong script: $script is for an [string toupper $::stm32unbrick_part], but the chip is\
-			$have [dict get $chip family]; nothing was written"
+		return -code error "wrong script: [stm32unbrick_script_name] is for an [string toupper $::stm32unbrick_part],\
+			but the chip is $have [dict get $chip family]; nothing was written"
 	}
 }
 
 proc stm32unbrick_print_diagnosis {ctx} {
-	stm32unbrick_say diagnose "attach: [dict get $ctx attach strategy] (core on AP[dict get $ctx attach core_ap])"
+	set a [dict get $ctx attach]
+	if {[dict get $a strategy] eq "ap0-only"} {
+		stm32unbrick_say diagnose "attach: AP0 only (the product state closes the core's access port)"
+	} else {
+		stm32unbrick_say diagnose "attach: [dict get $a strategy] (core on AP[dict get $a core_ap])"
+	}
 	foreach f [dict get $ctx findings] {
 		stm32unbrick_say diagnose $f
 	}
@@ -197,12 +292,18 @@ proc stm32unbrick_plan_text {ctxvar} {
 
 proc diagnose {args} {
 	set o [stm32unbrick_parse_args diagnose $args {-report "" -timeout 60} {}]
+	dict set o -password ""
+	dict set o -cert ""
+	dict set o -key ""
+	dict set o -partial 0
 	set ctx [stm32unbrick_new_ctx "diagnose $args"]
+	dict set ctx opts $o
 	set rc [catch {
 		stm32unbrick_prepare
-		stm32unbrick_attach_any ctx [dict get $o -timeout]
-		stm32unbrick_h7_inspect ctx
-		stm32unbrick_h7_plan ctx
+		stm32unbrick_check_part_early ctx
+		stm32unbrick_hook attach ctx [dict get $o -timeout]
+		stm32unbrick_hook inspect ctx
+		stm32unbrick_hook plan ctx
 	} msg]
 	if {$rc} {
 		stm32unbrick_say diagnose [expr {[dict get $ctx permanent] ? "verdict: $msg" : "failed: $msg"}]
@@ -237,29 +338,6 @@ proc stm32unbrick_execute {ctxvar} {
 	}
 }
 
-# A fresh attach after the work: reset the chip, attach the plain way, read back.
-proc stm32unbrick_verify {ctxvar timeout_s} {
-	upvar 1 $ctxvar ctx
-	stm32unbrick_step ctx "verify with a fresh attach" "" {
-		stm32unbrick srst assert
-		sleep 20
-		stm32unbrick srst deassert
-		# An AP that was gated when OpenOCD started (BCM7 = 0) was never examined.
-		stm32unbrick_reexamine
-		set r [stm32unbrick attach normal -timeout $timeout_s]
-		dict set ctx attach_after $r
-		stm32unbrick_reexamine
-		stm32unbrick h7 identify [dict get $r core_ap]
-		dict set ctx options_after [stm32unbrick h7 options]
-		if {[dict get $ctx options_after RDP] != 0xAA} {
-			error "RDP is [dict get $ctx options_after RDP] after recovery, not 0xaa"
-		}
-		if {[dict get $ctx chip dual_core] && [dict get $ctx options_after BCM7] != 1} {
-			error "BCM7 is still 0 after recovery"
-		}
-	}
-}
-
 proc stm32unbrick_unbrick_run {ctxvar o} {
 	upvar 1 $ctxvar ctx
 	if {![dict get $o -dry-run]} {
@@ -270,23 +348,30 @@ proc stm32unbrick_unbrick_run {ctxvar o} {
 	} else {
 		set dir [stm32unbrick_tempdir]
 	}
+	# Where actions put what they create (a generated DA password).
+	set ::stm32unbrick_backup_dir_now $dir
 	stm32unbrick_prepare
-	stm32unbrick_attach_any ctx [dict get $o -timeout]
-	stm32unbrick_h7_inspect ctx
+	stm32unbrick_check_part_early ctx
+	stm32unbrick_hook attach ctx [dict get $o -timeout]
+	stm32unbrick_hook inspect ctx
 	stm32unbrick_check_part ctx
-	if {[dict get $ctx options_before RDP] != 0xCC} {
+	if {[stm32unbrick_hook can_backup $ctx]} {
 		# Saving is also the flash scan that finds ECC-corrupt words.
-		stm32unbrick_step ctx "save option bytes and readable flash" "" {stm32unbrick_h7_backup ctx $dir}
+		stm32unbrick_step ctx "save option bytes and readable flash" "" {stm32unbrick_hook backup ctx $dir}
 	}
 	if {[dict get $o -dry-run]} {
 		file delete -force $dir
 	} else {
 		dict set ctx backup_dir $dir
 	}
-	stm32unbrick_h7_plan ctx
+	stm32unbrick_hook plan ctx
 	stm32unbrick_print_diagnosis $ctx
 	if {[dict get $ctx permanent]} {
 		return -code error [dict get $ctx verdict]
+	}
+	if {[dict exists $ctx blocked]} {
+		dict set ctx outcome refused
+		return -code error "[dict get $ctx blocked]; nothing was written"
 	}
 	set plan [stm32unbrick_plan_text ctx]
 	if {[llength $plan] == 0} {
@@ -303,7 +388,7 @@ proc stm32unbrick_unbrick_run {ctxvar o} {
 		return
 	}
 	stm32unbrick_execute ctx
-	stm32unbrick_verify ctx [dict get $o -timeout]
+	stm32unbrick_step ctx "verify with a fresh attach" "" {stm32unbrick_hook verify ctx [dict get $o -timeout]}
 	dict set ctx outcome recovered
 }
 
@@ -317,9 +402,18 @@ proc stm32unbrick_tempdir {} {
 proc unbrick {args} {
 	global stm32unbrick_exit
 	set from_cmdline [expr {[command mode] eq "config"}]
-	set o [stm32unbrick_parse_args unbrick $args {-dry-run 0 -backup "" -report "" -timeout 60 -exit auto} {-dry-run}]
+	set o [stm32unbrick_parse_args unbrick $args {-dry-run 0 -backup "" -report "" -timeout 60 -exit auto
+		-password "" -cert "" -key "" -partial 0} {-dry-run -partial}]
 	set ctx [stm32unbrick_new_ctx "unbrick $args"]
-	set rc [catch {stm32unbrick_unbrick_run ctx $o} msg]
+	dict set ctx opts $o
+	set rc [catch {
+		stm32unbrick_check_da_args $o
+		stm32unbrick_unbrick_run ctx $o
+	} msg]
+	if {$rc && [dict get $ctx outcome] eq "" && [string match "unbrick: *" $msg]} {
+		# Bad arguments: refused before anything touched the chip.
+		dict set ctx outcome refused
+	}
 	if {$rc} {
 		if {[dict get $ctx permanent]} {
 			dict set ctx outcome cannot-recover

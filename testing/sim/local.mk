@@ -7,3 +7,4 @@ testing_sim_stm32sim_LDADD = $(CRYPTO_LIBS) -lm
 include testing/sim/transport.mk
 include testing/sim/chip.mk
 include testing/sim/flash.mk
+include testing/sim/da.mk
