@@ -468,7 +468,7 @@ static const ub_cmd_table core_commands = { core_subcmds, sizeof(core_subcmds) /
 
 /* Every table `stm32unbrick` dispatches over, in the order `help` lists them. */
 static const ub_cmd_table *const tables[] = { &core_commands, &ub_h7_commands, &ub_exit_commands,
-						&ub_attach_commands };
+						&ub_attach_commands, &ub_da_commands };
 #define UB_TABLE_COUNT (sizeof(tables) / sizeof(tables[0]))
 
 /* "version, bridge, dp read, ..." for error messages. */

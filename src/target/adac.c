@@ -157,6 +157,62 @@ ub_err ub_adac_build_password_response(const uint8_t *password, size_t len,
 	return e;
 }
 
+/* ---- certificate authentication ---------------------------------------- */
+
+ub_err ub_adac_token_header(uint32_t permissions, uint8_t out[UB_ADAC_TOKEN_HEADER_LEN])
+{
+	const uint32_t regression = UB_ADAC_PERM_FULL_REGRESSION | UB_ADAC_PERM_PARTIAL_REGRESSION;
+
+	if (!out)
+		return ub_fail(UB_ERR_ARG, "adac token header: NULL argument");
+	/* Exactly one action per token (docs section 5): asking for both would let the
+	 * device pick, and the caller would not know which erase ran. */
+	if ((permissions & ~regression) || (permissions != UB_ADAC_PERM_FULL_REGRESSION &&
+					    permissions != UB_ADAC_PERM_PARTIAL_REGRESSION))
+		return ub_fail(UB_ERR_ARG, "adac token header: permissions 0x%08x must be exactly full (0x%x) or "
+			       "partial (0x%x) regression", permissions, UB_ADAC_PERM_FULL_REGRESSION,
+			       UB_ADAC_PERM_PARTIAL_REGRESSION);
+	memset(out, 0, UB_ADAC_TOKEN_HEADER_LEN);
+	out[0] = 1;                                   /* format major */
+	out[1] = 0;                                   /* format minor */
+	out[2] = UB_ADAC_SIG_ECDSA_P256_SHA256;       /* bytes 3..7: reserved and extension size, 0 */
+	for (unsigned i = 0; i < 4; i++)              /* permissions: bytes 8..23, little-endian */
+		out[8 + i] = (uint8_t)(permissions >> (8 * i));
+	return UB_OK;
+}
+
+ub_err ub_adac_build_cert_response(const uint8_t *const *certs, const size_t *cert_lens, size_t ncerts,
+				   const uint8_t *token, size_t token_len,
+				   uint32_t *out, size_t cap_words, size_t *out_words)
+{
+	size_t used = 0, n;
+	ub_err e;
+
+	if (!certs || !cert_lens || !token || !out || !out_words)
+		return ub_fail(UB_ERR_ARG, "adac certificate response: NULL argument");
+	if (ncerts == 0)
+		return ub_fail(UB_ERR_ARG, "adac certificate response: no certificate");
+	if (cap_words < UB_ADAC_HEADER_WORDS)
+		return ub_fail(UB_ERR_ARG, "adac certificate response: %zu-word buffer too small", cap_words);
+	/* TLVs go straight to their final place after the request header; encode_request
+	 * then moves nothing (memmove onto itself). */
+	uint32_t *data = out + UB_ADAC_HEADER_WORDS;
+	size_t cap = cap_words - UB_ADAC_HEADER_WORDS;
+	for (size_t i = 0; i < ncerts; i++) {
+		if (!certs[i] || cert_lens[i] == 0)
+			return ub_fail(UB_ERR_ARG, "adac certificate response: certificate %zu is empty", i + 1);
+		e = ub_adac_encode_tlv(UB_ADAC_TLV_X509_CERT, certs[i], cert_lens[i], data + used, cap - used, &n);
+		if (e != UB_OK)
+			return e;
+		used += n;
+	}
+	e = ub_adac_encode_tlv(UB_ADAC_TLV_PSA_BINARY_TOKEN, token, token_len, data + used, cap - used, &n);
+	if (e != UB_OK)
+		return e;
+	used += n;
+	return ub_adac_encode_request(UB_ADAC_CMD_AUTH_RESPONSE, data, used, out, cap_words, out_words);
+}
+
 /* ---- response decoding -------------------------------------------------- */
 
 ub_err ub_adac_check_header(uint32_t w0, uint32_t w1, uint16_t *status, uint32_t *data_count)

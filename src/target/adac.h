@@ -181,6 +181,31 @@ ub_err ub_adac_parse_challenge(const ub_adac_response *r, ub_adac_challenge *out
 ub_err ub_adac_build_password_response(const uint8_t *password, size_t len,
 				       uint32_t *out, size_t cap_words, size_t *out_words);
 
+/*
+ * Certificate authentication (docs/h5-debug-authentication.md section 5, our
+ * layout where the facts sheet, B.4, only names the fields): the token is a
+ * 24-byte header { u8 major 1, u8 minor 0, u8 signature type, u8 0, u16
+ * extension bytes 0, u16 0, 128-bit requested permissions little-endian }
+ * followed by the raw ECDSA signature r || s (32 bytes each, big-endian) over
+ * SHA-256(header || challenge nonce).
+ */
+#define UB_ADAC_TOKEN_HEADER_LEN 24u
+#define UB_ADAC_TOKEN_SIG_LEN 64u
+#define UB_ADAC_TOKEN_LEN (UB_ADAC_TOKEN_HEADER_LEN + UB_ADAC_TOKEN_SIG_LEN)
+#define UB_ADAC_SIG_ECDSA_P256_SHA256 0x01u  /* cryptosystem ID 0x01 (facts B.4) */
+#define UB_ADAC_PERM_FULL_REGRESSION (1u << 0)
+#define UB_ADAC_PERM_PARTIAL_REGRESSION (1u << 1)
+
+/* Token header requesting `permissions` (bits 0..31 of the 128-bit field; exactly
+ * one of the regression bits, the device refuses anything else). */
+ub_err ub_adac_token_header(uint32_t permissions, uint8_t out[UB_ADAC_TOKEN_HEADER_LEN]);
+
+/* Builds the whole authentication-response request: one X.509 TLV (0x0202) per
+ * DER certificate, root first, then the token TLV (0x0200). */
+ub_err ub_adac_build_cert_response(const uint8_t *const *certs, const size_t *cert_lens, size_t ncerts,
+				   const uint8_t *token, size_t token_len,
+				   uint32_t *out, size_t cap_words, size_t *out_words);
+
 /* libFuzzer-ready entry (adac_fuzz.c): decodes `data` as a response, iterates its
  * TLVs, parses it as discovery and as challenge.  Always returns 0. */
 int ub_adac_fuzz_one(const uint8_t *data, size_t size);

@@ -8,4 +8,5 @@ include testing/tests/unit/drivers.mk
 include testing/tests/unit/h5ob.mk
 include testing/tests/unit/adac.mk
 include testing/tests/unit/da_device.mk
+include testing/tests/unit/da_host.mk
 include testing/tests/e2e/e2e.mk

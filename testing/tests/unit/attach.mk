@@ -6,16 +6,6 @@ testing_tests_unit_test_attach_SOURCES = \
 	testing/tests/unit/test_attach.c \
 	testing/tests/unit/fake_openocd.h \
 	testing/tests/unit/fake_attach_chip.h \
-	src/module.c \
-	src/exit_status.c \
-	src/target/ocd_bridge.c \
-	src/target/errors.c \
-	src/target/poll.c \
-	src/target/attach.c \
-	src/target/attach_steps.c \
-	src/target/attach_cmd.c \
-	src/flash/nor/stm32h7x.c \
-	src/flash/nor/stm32h7x_ob.c \
-	src/flash/nor/stm32h7x_cmd.c
+	$(src_stm32unbrick_la_SOURCES)
 testing_tests_unit_test_attach_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/target
-testing_tests_unit_test_attach_LDADD = $(CMOCKA_LIBS) $(JIM_LIBS)
+testing_tests_unit_test_attach_LDADD = $(CMOCKA_LIBS) $(JIM_LIBS) $(CRYPTO_LIBS)
