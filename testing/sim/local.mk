@@ -8,3 +8,4 @@ include testing/sim/transport.mk
 include testing/sim/chip.mk
 include testing/sim/flash.mk
 include testing/sim/da.mk
+include testing/sim/flash_h5.mk

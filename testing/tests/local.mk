@@ -3,6 +3,7 @@
 include testing/tests/unit/sim_transport.mk
 include testing/tests/unit/sim_chip.mk
 include testing/tests/unit/sim_flash.mk
+include testing/tests/unit/sim_flash_h5.mk
 include testing/tests/unit/module.mk
 include testing/tests/unit/drivers.mk
 include testing/tests/unit/h5ob.mk
