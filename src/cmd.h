@@ -35,6 +35,7 @@ extern const ub_cmd_table ub_h7_commands;
 extern const ub_cmd_table ub_exit_commands;
 extern const ub_cmd_table ub_attach_commands;
 extern const ub_cmd_table ub_da_commands;
+extern const ub_cmd_table ub_h5_commands;
 
 /* Turn a result into a Tcl status; the message is already in ub_last_error(). */
 int ub_tcl_status(Jim_Interp *interp, ub_err err);

@@ -468,21 +468,47 @@ static const ub_cmd_table core_commands = { core_subcmds, sizeof(core_subcmds) /
 
 /* Every table `stm32unbrick` dispatches over, in the order `help` lists them. */
 static const ub_cmd_table *const tables[] = { &core_commands, &ub_h7_commands, &ub_exit_commands,
-						&ub_attach_commands, &ub_da_commands };
+						&ub_attach_commands, &ub_h5_commands, &ub_da_commands };
 #define UB_TABLE_COUNT (sizeof(tables) / sizeof(tables[0]))
 
 /* "version, bridge, dp read, ..." for error messages. */
-static void list_subcommands(char *out, size_t len)
+/* Appends ", word" (or "word" first) while it fits; a list that does not fit ends in "...". */
+static void append_name(char *out, size_t len, size_t *used, const char *a, const char *b)
+{
+	int n = snprintf(out + *used, len - *used, "%s%s%s%s", *used ? ", " : "", a, b ? " " : "", b ? b : "");
+
+	if (n < 0 || (size_t)n >= len - *used) {
+		snprintf(out + *used, len - *used, "%s", len - *used > 4 ? "..." : "");
+		*used = len - 1;
+		return;
+	}
+	*used += (size_t)n;
+}
+
+static bool group_listed_before(size_t t_end, size_t i_end, const char *group)
+{
+	for (size_t t = 0; t <= t_end; t++)
+		for (size_t i = 0; i < tables[t]->count && (t < t_end || i < i_end); i++)
+			if (!strcmp(tables[t]->cmds[i].group, group))
+				return true;
+	return false;
+}
+
+/* A known group: its subcommands; otherwise every group once (the whole list no longer fits
+ * in one error message). */
+static void list_subcommands(char *out, size_t len, const char *group)
 {
 	size_t used = 0;
 
 	out[0] = '\0';
 	for (size_t t = 0; t < UB_TABLE_COUNT; t++)
-		for (size_t i = 0; i < tables[t]->count && used < len; i++) {
+		for (size_t i = 0; i < tables[t]->count && used + 1 < len; i++) {
 			const ub_subcmd *sc = &tables[t]->cmds[i];
 
-			used += (size_t)snprintf(out + used, len - used, "%s%s%s%s", used ? ", " : "", sc->group,
-						 sc->name ? " " : "", sc->name ? sc->name : "");
+			if (group && !strcmp(sc->group, group))
+				append_name(out, len, &used, sc->group, sc->name);
+			else if (!group && !group_listed_before(t, i, sc->group))
+				append_name(out, len, &used, sc->group, NULL);
 		}
 }
 
@@ -530,7 +556,7 @@ static int stm32unbrick_cmd(Jim_Interp *interp, int argc, Jim_Obj *const *argv)
 {
 	ocd_bridge *b = Jim_CmdPrivData(interp);
 	const ub_subcmd *sc;
-	char names[1024];
+	char names[400];
 	int words = 0, nargs;
 
 	ub_clear_error();
@@ -538,7 +564,7 @@ static int stm32unbrick_cmd(Jim_Interp *interp, int argc, Jim_Obj *const *argv)
 	if (!sc) {
 		bool known_group = argc >= 2 && group_exists(Jim_String(argv[1]));
 
-		list_subcommands(names, sizeof(names));
+		list_subcommands(names, sizeof(names), known_group ? Jim_String(argv[1]) : NULL);
 		ub_fail(UB_ERR_ARG, UB_CMD_NAME ": unknown or missing subcommand '%s%s%s'; one of: %s",
 			argc >= 2 ? Jim_String(argv[1]) : "", known_group && argc >= 3 ? " " : "",
 			known_group && argc >= 3 ? Jim_String(argv[2]) : "", names);

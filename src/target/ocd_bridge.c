@@ -487,6 +487,167 @@ ub_err ocd_mem_write(ocd_bridge *b, ub_ap ap, uint32_t addr, const uint32_t *wor
 	return err;
 }
 
+/* Half-word blocks: the same rules as 32-bit ones, with 2-byte alignment and units. */
+static ub_err check_mem16_args(const ocd_bridge *b, ub_ap ap, uint32_t addr, const uint16_t *halves,
+			       size_t count)
+{
+	ub_err err = check_bridge(b, "mem write16");
+
+	if (err)
+		return err;
+	if (ap.num >= UB_MAX_AP)
+		return ub_fail(UB_ERR_ARG, "mem write16 AP%u 0x%08x: AP out of range (AP0..AP%d)", ap.num,
+			       (unsigned)addr, UB_MAX_AP - 1);
+	if (!halves || count == 0)
+		return ub_fail(UB_ERR_ARG, "mem write16 AP%u 0x%08x: NULL buffer or zero half-words", ap.num,
+			       (unsigned)addr);
+	if (addr & 1)
+		return ub_fail(UB_ERR_ARG, "mem write16 AP%u 0x%08x: address not 2-byte aligned", ap.num,
+			       (unsigned)addr);
+	if (count > (((uint64_t)UINT32_MAX + 1) - addr) / 2)
+		return ub_fail(UB_ERR_ARG, "mem write16 AP%u 0x%08x: %zu half-words run past the end of the 32-bit "
+			       "address space", ap.num, (unsigned)addr, count);
+	if (!b->memap[ap.num][0])
+		return ub_fail(UB_ERR_NOT_CONFIGURED,
+			       "mem write16 AP%u 0x%08x: no mem_ap target for AP%u (stm32unbrick bridge -memap)",
+			       ap.num, (unsigned)addr, ap.num);
+	return UB_OK;
+}
+
+static ub_err mem_write16_block(ocd_bridge *b, ub_ap ap, uint32_t addr, const uint16_t *halves, size_t count)
+{
+	const char *target = b->memap[ap.num];
+	char ctx[OCD_CTX_MAX], buf[8];
+	Jim_Obj *objv[5];
+	Jim_Obj *data = Jim_NewListObj(b->interp, NULL, 0);
+	int rc;
+
+	snprintf(ctx, sizeof(ctx), "mem write16 AP%u 0x%08x (%zu half-words, target %s)", ap.num, (unsigned)addr,
+		 count, target);
+	for (size_t i = 0; i < count; i++) {
+		snprintf(buf, sizeof(buf), "0x%04x", (unsigned)halves[i]);
+		Jim_ListAppendElement(b->interp, data, word(b, buf));
+	}
+	objv[0] = word(b, target);
+	objv[1] = word(b, "write_memory");
+	objv[2] = hex_word(b, addr);
+	objv[3] = word(b, "16");
+	objv[4] = data;
+	rc = ocd_eval(b, 5, objv);
+	if (rc != JIM_OK)
+		return fail_command(b, UB_ERR_MEM_WRITE, rc, ctx);
+	return expect_no_output(b, ctx);
+}
+
+ub_err ocd_mem_write16(ocd_bridge *b, ub_ap ap, uint32_t addr, const uint16_t *halves, size_t count)
+{
+	ub_err err = check_mem16_args(b, ap, addr, halves, count);
+	size_t done = 0;
+
+	while (!err && done < count) {
+		size_t n = count - done;
+
+		if (n > OCD_MAX_WORDS_PER_CMD)
+			n = OCD_MAX_WORDS_PER_CMD;
+		err = mem_write16_block(b, ap, addr + (uint32_t)(done * 2), halves + done, n);
+		done += n;
+	}
+	return err;
+}
+
+/* CSW Size [2:0] and AddrInc [5:4]: OpenOCD sets them per transfer and `apcsw` refuses them (0.12). */
+#define OCD_CSW_OPENOCD_OWNED 0x37u
+
+/* Run a DAP subcommand that answers nothing (`apsel N`, `apcsw V M` in OpenOCD 0.12). */
+static ub_err dap_quiet_command(ocd_bridge *b, const char *ctx, int objc, Jim_Obj *const *objv)
+{
+	int rc = ocd_eval(b, objc, objv);
+
+	if (rc != JIM_OK)
+		return fail_command(b, UB_ERR_AP, rc, ctx);
+	return expect_no_output(b, ctx);
+}
+
+/* "AP#0x<n> selected, csw 0x<8 hex digits>" (OpenOCD 0.12 `apcsw` without arguments). */
+static ub_err parse_csw_answer(ocd_bridge *b, const char *ctx, unsigned ap, uint32_t *value)
+{
+	const char *text = Jim_String(Jim_GetResult(b->interp));
+	const char *csw = strstr(text, "selected, csw ");
+	char prefix[32];
+	size_t end;
+
+	snprintf(prefix, sizeof(prefix), "AP#0x%x selected", ap);
+	if (strncmp(text, prefix, strlen(prefix)) != 0 || !csw)
+		return fail_parse(ctx, "'AP#0x.. selected, csw 0x........'", text);
+	csw += strlen("selected, csw ");
+	end = strlen(csw);
+	while (end > 0 && (csw[end - 1] == '\n' || csw[end - 1] == ' '))
+		end--;
+	if (!parse_u32_token(csw, end, value))
+		return fail_parse(ctx, "'AP#0x.. selected, csw 0x........'", text);
+	return UB_OK;
+}
+
+ub_err ocd_ap_csw_read(ocd_bridge *b, ub_ap ap, uint32_t *value)
+{
+	char ctx[OCD_CTX_MAX];
+	Jim_Obj *objv[3];
+	ub_err err = check_bridge(b, "ap csw read");
+	int rc;
+
+	if (err)
+		return err;
+	snprintf(ctx, sizeof(ctx), "ap csw read AP%u (DAP %s)", ap.num, b->dap[0] ? b->dap : "<none>");
+	if (ap.num > OCD_APSEL_MAX || !value)
+		return ub_fail(UB_ERR_ARG, "%s: AP out of range (APSEL is 0..255) or NULL result", ctx);
+	if (!b->dap[0])
+		return ub_fail(UB_ERR_NOT_CONFIGURED, "%s: no DAP configured (stm32unbrick bridge -dap NAME)", ctx);
+	objv[0] = word(b, b->dap);
+	objv[1] = word(b, "apsel");
+	objv[2] = Jim_NewIntObj(b->interp, ap.num);
+	err = dap_quiet_command(b, ctx, 3, objv);
+	if (err)
+		return err;
+	objv[0] = word(b, b->dap);
+	objv[1] = word(b, "apcsw");
+	rc = ocd_eval(b, 2, objv);
+	if (rc != JIM_OK)
+		return fail_command(b, UB_ERR_AP, rc, ctx);
+	return parse_csw_answer(b, ctx, ap.num, value);
+}
+
+ub_err ocd_ap_csw(ocd_bridge *b, ub_ap ap, uint32_t value, uint32_t mask)
+{
+	char ctx[OCD_CTX_MAX];
+	Jim_Obj *objv[4];
+	ub_err err = check_bridge(b, "ap csw");
+
+	if (err)
+		return err;
+	snprintf(ctx, sizeof(ctx), "ap csw AP%u value 0x%08x mask 0x%08x (DAP %s)", ap.num, (unsigned)value,
+		 (unsigned)mask, b->dap[0] ? b->dap : "<none>");
+	if (ap.num > OCD_APSEL_MAX)
+		return ub_fail(UB_ERR_ARG, "%s: AP out of range (APSEL is 0..255)", ctx);
+	if (mask == 0 || (mask & OCD_CSW_OPENOCD_OWNED))
+		return ub_fail(UB_ERR_ARG, "%s: the mask must be non-zero and leave Size and AddrInc (0x%02x) to "
+			       "OpenOCD", ctx, OCD_CSW_OPENOCD_OWNED);
+	if (value & ~mask)
+		return ub_fail(UB_ERR_ARG, "%s: value has bits outside the mask", ctx);
+	if (!b->dap[0])
+		return ub_fail(UB_ERR_NOT_CONFIGURED, "%s: no DAP configured (stm32unbrick bridge -dap NAME)", ctx);
+	objv[0] = word(b, b->dap);
+	objv[1] = word(b, "apsel");
+	objv[2] = Jim_NewIntObj(b->interp, ap.num);
+	err = dap_quiet_command(b, ctx, 3, objv);
+	if (err)
+		return err;
+	objv[0] = word(b, b->dap);
+	objv[1] = word(b, "apcsw");
+	objv[2] = hex_word(b, value);
+	objv[3] = hex_word(b, mask);
+	return dap_quiet_command(b, ctx, 4, objv);
+}
+
 ub_err ocd_srst(ocd_bridge *b, bool assert)
 {
 	const char *ctx = assert ? "srst assert" : "srst deassert";
@@ -517,6 +678,23 @@ static ub_err run_words(ocd_bridge *b, ub_err code, const char *ctx, int objc, c
 	if (rc != JIM_OK)
 		return fail_command(b, code, rc, ctx);
 	return UB_OK;
+}
+
+ub_err ocd_examine(ocd_bridge *b, ub_ap ap)
+{
+	char ctx[OCD_CTX_MAX];
+	ub_err err = check_bridge(b, "examine");
+
+	if (err)
+		return err;
+	if (ap.num >= UB_MAX_AP)
+		return ub_fail(UB_ERR_ARG, "examine AP%u: AP out of range (AP0..AP%d)", ap.num, UB_MAX_AP - 1);
+	if (!b->memap[ap.num][0])
+		return ub_fail(UB_ERR_NOT_CONFIGURED, "examine AP%u: no mem_ap target for AP%u (stm32unbrick bridge "
+			       "-memap)", ap.num, ap.num);
+	const char *words[2] = { b->memap[ap.num], "arp_examine" };
+	snprintf(ctx, sizeof(ctx), "examine AP%u (%s arp_examine)", ap.num, b->memap[ap.num]);
+	return run_words(b, UB_ERR_AP, ctx, 2, words);
 }
 
 /*

@@ -4,7 +4,8 @@
  * Everything reaches the chip through stock OpenOCD 0.12 Tcl commands:
  *   `<dap> dpreg REG [VALUE]`, `<dap> apreg AP REG [VALUE]`,
  *   `<mem_ap target> read_memory ADDR 32 COUNT` / `write_memory ADDR 32 LIST`
- *   (one command per block, never one Tcl call per word),
+ *   (one command per block, never one Tcl call per word), `write_memory ADDR 16 LIST`,
+ *   `<dap> apsel N` + `<dap> apcsw VALUE MASK` (the CSW bits of one AP's transfers),
  *   `adapter assert srst` / `adapter deassert srst`, `sleep MS`.
  * The Tcl side (tcl/stm32unbrick/module.tcl) tells the bridge the DAP name and
  * which mem_ap target serves which access port.
@@ -53,6 +54,27 @@ static inline ub_err ocd_mem_write32(ocd_bridge *b, ub_ap ap, uint32_t addr, uin
 {
 	return ocd_mem_write(b, ap, addr, &v, 1);
 }
+
+/* 16-bit writes, `<mem_ap target> write_memory ADDR 16 LIST` (addr 2-byte aligned, at most 4096
+ * half-words per command), for memories programmed only in half-words (STM32H5 OTP, facts B.2). */
+ub_err ocd_mem_write16(ocd_bridge *b, ub_ap ap, uint32_t addr, const uint16_t *halves, size_t count);
+
+/*
+ * The CSW bits OpenOCD puts into every MEM-AP transfer of one AP (its "CSW pattern"): runs
+ * `<dap> apsel N` then `<dap> apcsw VALUE MASK` (OpenOCD 0.12), which changes the pattern only
+ * where `mask` has ones.  Example: SPROT, bit 30, 0 = secure and 1 = non-secure transactions on an
+ * Armv8-M AHB5-AP (facts B.1).  Size and AddrInc (bits 2:0 and 5:4) are OpenOCD's own and are
+ * refused, as are value bits outside the mask.  Leaves the DAP's selected AP (`apsel`) at N.
+ */
+#define OCD_CSW_SPROT (1u << 30)
+ub_err ocd_ap_csw(ocd_bridge *b, ub_ap ap, uint32_t value, uint32_t mask);
+/* The CSW pattern of one AP: `<dap> apsel N` then `<dap> apcsw`, which OpenOCD 0.12 answers
+ * "AP#0x1 selected, csw 0xa2000000".  Lets a caller put back what it found. */
+ub_err ocd_ap_csw_read(ocd_bridge *b, ub_ap ap, uint32_t *value);
+
+/* `<mem_ap target> arp_examine` for one AP: a target created with -defer-examine (an AP that a closed
+ * product state may refuse) answers nothing until examined.  UB_ERR_AP when the examination fails. */
+ub_err ocd_examine(ocd_bridge *b, ub_ap ap);
 
 ub_err ocd_srst(ocd_bridge *b, bool assert);
 /* `poll on|off`: OpenOCD's background target polling (its own cortex_m poll, which would race an

@@ -8,8 +8,8 @@
  * Default endpoint: tcp 127.0.0.1:3335 (PORT 0 picks a free port).  When ready
  * it prints exactly one line, "listening on tcp:HOST:PORT" or
  * "listening on unix:PATH", on stdout.  The chip persists across OpenOCD
- * sessions like a powered board; the state JSON is written after every
- * session and on SIGTERM/SIGINT, which then exit with status 0.
+ * sessions like a powered board; the state JSON is written at start, after
+ * every session and on SIGTERM/SIGINT, which then exit with status 0.
  * Exit status 2: bad arguments or scenario; 1: runtime failure.
  */
 #define _GNU_SOURCE
@@ -223,6 +223,9 @@ static int start_server(const options *o, sim_chip *chip)
 		return -1;
 	}
 	the_server.state_path = o->state;
+	/* The chip as the scenario built it, before any probe: what tests compare a session against. */
+	if (o->state && rbb_server_write_state(&the_server) != 0)
+		return -1;
 	printf("listening on %s\n", rbb_server_endpoint(&the_server));
 	fflush(stdout);
 	return 0;

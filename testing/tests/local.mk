@@ -7,6 +7,7 @@ include testing/tests/unit/sim_flash_h5.mk
 include testing/tests/unit/module.mk
 include testing/tests/unit/drivers.mk
 include testing/tests/unit/h5ob.mk
+include testing/tests/unit/drivers_h5.mk
 include testing/tests/unit/adac.mk
 include testing/tests/unit/da_device.mk
 include testing/tests/unit/da_host.mk

@@ -1,7 +1,7 @@
 /*
  * STM32H5 flash, option bytes and product states, as the recovery tool sees
- * them.  Pure data and rules; no chip access (the H7 counterpart is
- * stm32h7x.h).
+ * them.  First pure data and rules (stm32h5x_ob.c), then, at the end, the
+ * chip access (the H7 counterpart is stm32h7x.h).
  *
  * Sources: ../shared/facts/stm32-facts.md section B (identification B.1,
  * flash registers and option bytes B.2, product states B.3, debug
@@ -171,5 +171,109 @@ enum h5_cred_kind h5_cred_kind_needed(uint16_t dev_id, bool tz_enabled);
  * UB_ERR_REFUSED / UB_ERR_ARG with a plain-words reason in ub_last_error(). */
 ub_err h5_product_state_check(uint8_t from, uint8_t to, const h5_credentials *cred, bool tz_enabled,
 			      bool allow_irreversible);
+
+/* ---- Chip access (stm32h5x.c, stm32h5x_flash.c, stm32h5x_ps.c) ------------------------------------
+ * Everything below reaches the chip through the bridge (../../target/ocd_bridge.h); every wait is
+ * bounded (../../target/poll.h). */
+
+#include "../../target/ocd_bridge.h"
+#include "image.h"
+
+#define H5_AP_DBG          0u          /* APB-AP: DBGMCU and the DA mailbox (facts B.1) */
+#define H5_AP_SYS          1u          /* AHB-AP of the Cortex-M33 */
+#define H5_DBGMCU_ST       0xE0044000u /* debugger views of DBGMCU; ST's tools read this one first */
+#define H5_DBGMCU_RM       0xE00E4000u /* the one RM0481 names (facts B.1: which is right is UNCONFIRMED) */
+#define H5_QUAD_WORD       16u         /* flash program unit (facts B.2) */
+
+typedef struct h5_target {
+	ocd_bridge *b;
+	ub_ap dbg;                  /* AP0 */
+	ub_ap sys;                  /* AP1 */
+	uint32_t dbgmcu;            /* the DBGMCU address that answered */
+	uint16_t dev_id;
+	uint16_t rev_id;
+	const h5_line_info *line;
+	h5_geometry geo;
+	bool flash_kib_known;       /* read from H5_FLASH_SIZE_ADDR, else the line's largest */
+	bool ap1_open;              /* AP1 answered a read of OPTSR_CUR at the last identify */
+	uint32_t optsr_cur;         /* OPTSR_CUR / OPTSR2_CUR at the last identify (when ap1_open) */
+	uint32_t optsr2_cur;
+	unsigned timeout_scale_pct; /* 100 = our default timeouts */
+	/* The SPROT bit of AP1's CSW pattern in OpenOCD: what we found (to put back) and what it is now;
+	 * -1 = not looked at yet in this command. */
+	int csw_found_secure;
+	int csw_now_secure;
+} h5_target;
+
+/* Prepare `t` for a command (the bridge may have changed since). */
+void h5_begin_command(h5_target *t, ocd_bridge *b);
+/* Put AP1's CSW pattern back as the command found it; keeps an earlier error (`e`). */
+ub_err h5_end_command(h5_target *t, ub_err e);
+
+/* DBGMCU_IDCODE via AP0 (0xE0044000, then 0xE00E4000), then via AP1 (when it answers) the flash
+ * size, OPTSR_CUR and OPTSR2_CUR. */
+ub_err h5_identify(h5_target *t);
+/* PRODUCT_STATE / TZEN from the last identify; TZEN is 0 on the H503 or when AP1 was closed. */
+uint8_t h5_target_product_state(const h5_target *t);
+uint8_t h5_target_tzen(const h5_target *t);
+
+/* Every option-byte register of the line, from *_CUR (non-secure FLASH block). */
+ub_err h5_ob_read(h5_target *t, h5_ob *ob);
+/* Program every register of `want` that differs (NSKEYR + OPTKEYR unlock, *_PRG, OPTSTRT, bounded
+ * wait, OPTCHANGEERR), always re-lock, then verify *_CUR naming the first field that did not take.
+ * A PRODUCT_STATE change is refused here: h5_product_state_set() does that. */
+ub_err h5_ob_write(h5_target *t, const h5_ob *want, unsigned timeout_ms);
+/* Every FLASH register of the line through the non-secure block; ok[i] false when register i of
+ * h5_flash_reg_at() could not be read (or the line has none).  UB_OK when at least one answered. */
+ub_err h5_flash_regs_read(h5_target *t, uint32_t *values, bool *ok, size_t n);
+
+/* ---- Erase, program, verify (stm32h5x_flash.c) ---- */
+/* Physical banks (BKSEL ignores SWAP_BANK, facts B.2).  timeout_ms 0 = our default. */
+ub_err h5_erase_sector(h5_target *t, unsigned bank, unsigned sector, unsigned timeout_ms);
+ub_err h5_erase_bank(h5_target *t, unsigned bank, unsigned timeout_ms);
+ub_err h5_erase_all(h5_target *t, unsigned timeout_ms);
+/* Erase the sectors the image touches, program its quad-words (a partial one padded with 0xFF),
+ * verify by reading back.  Segments may use the non-secure (0x08..) or secure (0x0C..) alias. */
+ub_err h5_program_image(h5_target *t, const ub_image *img, unsigned timeout_ms);
+/* UB_ERR_VERIFY naming the first differing address and both values. */
+ub_err h5_verify_image(h5_target *t, const ub_image *img);
+/* All user flash 0xFF?  first_non_blank is a non-secure-alias address. */
+ub_err h5_blank_check(h5_target *t, bool *blank, uint32_t *first_non_blank);
+
+/* ---- Product state, credentials, provisioning (stm32h5x_ps.c) ---- */
+
+/* The DA credential record as stored (docs/h5-debug-authentication.md section 7). */
+typedef struct h5_cred_record {
+	enum h5_cred_kind kind;    /* H5_CRED_NONE when erased or torn */
+	bool torn;                 /* neither erased nor a consistent record */
+	bool in_otp;               /* H503 */
+	uint32_t addr;             /* where it was read */
+	uint32_t permissions;
+	uint8_t hash[32];
+} h5_cred_record;
+ub_err h5_cred_read(h5_target *t, h5_cred_record *rec);
+
+/* A credential file the user holds, already hashed (src/target/da_auth.h). */
+typedef enum h5_file_kind { H5_FILE_NONE, H5_FILE_PASSWORD, H5_FILE_CERTIFICATE } h5_file_kind;
+typedef struct h5_held_cred {
+	h5_file_kind kind;
+	const char *path;          /* for messages only */
+	uint8_t hash[32];
+} h5_held_cred;
+
+typedef struct h5_ps_result {
+	uint8_t from;
+	uint8_t to;                /* read back when AP1 still answers, else the one requested */
+	bool confirmed;
+	bool ap1_open;
+} h5_ps_result;
+/* Move PRODUCT_STATE to `to` after h5_product_state_check() with the stored credentials (verified
+ * only when `held` hashes to them); waits (bounded) for the chip to come back from its reset. */
+ub_err h5_product_state_set(h5_target *t, uint8_t to, const h5_held_cred *held, bool irreversible,
+			    unsigned timeout_ms, h5_ps_result *res);
+/* Write the credential record (OBK) or the password hash (OTP, H503, only when irreversible) and
+ * verify it.  *written false when exactly that record was already there. */
+ub_err h5_da_provision(h5_target *t, const h5_held_cred *held, uint32_t permissions, bool irreversible,
+		       unsigned timeout_ms, bool *written);
 
 #endif

@@ -134,10 +134,11 @@ static void test_usage_errors(void **state)
 	Jim_Interp *interp = *state;
 
 	configure(interp);
-	assert_rejected(interp, "stm32unbrick", "one of: version, bridge, dp read");
+	assert_rejected(interp, "stm32unbrick", "one of: version, bridge, dp, ap, mem");
 	assert_rejected(interp, "stm32unbrick frobnicate", "unknown or missing subcommand 'frobnicate'");
 	assert_rejected(interp, "stm32unbrick dp", "subcommand 'dp'");
 	assert_rejected(interp, "stm32unbrick dp peek 4", "subcommand 'dp peek'");
+	assert_rejected(interp, "stm32unbrick dp peek 4", "one of: dp read, dp write");
 	assert_rejected(interp, "stm32unbrick dp write 4", "should be \"stm32unbrick dp write REG VALUE\"");
 	assert_rejected(interp, "stm32unbrick version 1", "should be \"stm32unbrick version\"");
 	assert_rejected(interp, "stm32unbrick mem read 0", "should be \"stm32unbrick mem read AP ADDR ?COUNT?\"");
