@@ -30,6 +30,7 @@
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/x509.h>
 
 /* A PEM ECDSA key is ~230 bytes; anything this large is not one. */
@@ -155,6 +156,37 @@ static ub_err sha256(const char *what, const uint8_t *data, size_t len, uint8_t 
 		return ub_fail(UB_ERR_UNSUPPORTED, "%s: SHA-256 failed (OpenSSL: %s)", what,
 			       ossl_reason(reason, sizeof(reason)));
 	return UB_OK;
+}
+
+ub_err ub_da_password_generate(const char *path)
+{
+	/* 64 symbols: each random byte gives 6 bits without bias. */
+	static const char symbols[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_+=.:";
+	uint8_t rnd[UB_ADAC_PASSWORD_MAX];
+	char pw[UB_ADAC_PASSWORD_MAX];
+	ub_err e = UB_OK;
+	int fd;
+
+	if (!path || !*path)
+		return ub_fail(UB_ERR_ARG, "DA password generation: no file name");
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		return ub_fail(UB_ERR_IO, "DA password generation: RAND_bytes failed (%lu)", ERR_get_error());
+	for (size_t i = 0; i < sizeof(pw); i++)
+		pw[i] = symbols[rnd[i] & 63];
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		e = ub_fail(UB_ERR_IO, "DA password file %s: cannot create it: %s", path, strerror(errno));
+	} else {
+		if (write(fd, pw, sizeof(pw)) != (ssize_t)sizeof(pw))
+			e = ub_fail(UB_ERR_IO, "DA password file %s: write failed: %s", path, strerror(errno));
+		if (close(fd) != 0 && e == UB_OK)
+			e = ub_fail(UB_ERR_IO, "DA password file %s: close failed: %s", path, strerror(errno));
+		if (e != UB_OK)
+			unlink(path);
+	}
+	OPENSSL_cleanse(rnd, sizeof(rnd));
+	OPENSSL_cleanse(pw, sizeof(pw));
+	return e;
 }
 
 ub_err ub_da_password_hash(const char *path, uint8_t out[UB_DA_SHA256_LEN])

@@ -39,6 +39,9 @@ ub_err ub_da_password_load(const char *path, ub_da_password *out);
 void ub_da_password_wipe(ub_da_password *pw);
 /* SHA-256 of the password in FILE (what the device stores, docs section 7). */
 ub_err ub_da_password_hash(const char *path, uint8_t out[UB_DA_SHA256_LEN]);
+/* A new random password (16 characters a person can type, ~95 bits from RAND_bytes) in a new
+ * file, mode 0600; an existing file is never overwritten.  The password is not returned. */
+ub_err ub_da_password_generate(const char *path);
 
 /* SHA-256 of the DER SubjectPublicKeyInfo of the FIRST certificate in the PEM
  * file (the root of a chain file; the only one of a root certificate file):

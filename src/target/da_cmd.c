@@ -549,9 +549,24 @@ static int cmd_regress(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *con
 	return JIM_OK;
 }
 
+/* `da password_new FILE`: what unbrick provisions when the user brought no credential. */
+static int cmd_password_new(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *const *argv)
+{
+	const char *path;
+	ub_err e = ub_arg_string(argv[0], "da password_new", "FILE", &path);
+
+	if (e == UB_OK)
+		e = ub_da_password_generate(path);
+	if (e != UB_OK)
+		return ub_tcl_status(interp, e);
+	Jim_SetResultString(interp, path, -1);
+	return JIM_OK;
+}
+
 static const ub_subcmd da_subcmds[] = {
 	{ "da", "discover", "?-timeout MS?", 0, 2, cmd_discover },
 	{ "da", "regress", "-password FILE | -cert FILE -key FILE ?-partial? ?-timeout MS?", 2, 7, cmd_regress },
+	{ "da", "password_new", "FILE", 1, 1, cmd_password_new },
 };
 
 const ub_cmd_table ub_da_commands = { da_subcmds, sizeof(da_subcmds) / sizeof(da_subcmds[0]) };

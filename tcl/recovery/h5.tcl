@@ -307,19 +307,8 @@ proc stm32unbrick_h5_set_options {pairs} {
 # A generated password goes to the backup directory, readable by its owner only; it is never
 # printed (it is a secret that regresses the chip).
 proc stm32unbrick_h5_password_file {} {
-	set dir $::stm32unbrick_backup_dir_now
-	set path [file join $dir da-password.bin]
-	set f [open /dev/urandom r]
-	fconfigure $f -translation binary
-	set raw [read $f 8]
-	close $f
-	binary scan $raw H16 hex
-	set out [open $path w]
-	close $out
-	exec chmod 600 $path
-	set out [open $path w]
-	puts -nonewline $out $hex
-	close $out
+	set path [file join $::stm32unbrick_backup_dir_now da-password.bin]
+	stm32unbrick da password_new $path
 	stm32unbrick_say unbrick "new DA password saved in $path (mode 0600)"
 	return $path
 }

@@ -1,11 +1,21 @@
+# The chip as the transport sees it (testing/sim/chip.h): family dispatch
+# (chip.c, chip_family.h) and the operator-script parser both families use
+# (op_script.c).
+sim_chip_common_sources = \
+	testing/sim/chip.h \
+	testing/sim/chip.c \
+	testing/sim/chip_family.h \
+	testing/sim/op_script.c \
+	testing/sim/op_script.h
+
 # The STM32H7 chip (see testing/sim/chip.h, chip_h7.h): part table, memories,
 # bus maps, the cores and their clock gates, RCC/SYSCFG, reset/power/operator
 # logic (chip_h7*.c), the Cortex-M7/M4 debug registers (cortexm_dbg.c,
-# cortexm_ppb.c), CoreSight identification (coresight_id.c), DBGMCU and the
+# cortexm_ppb.c, and their Armv8-M additions for the H5's Cortex-M33,
+# cortexm_v8m.c), CoreSight identification (coresight_id.c), DBGMCU and the
 # debug APB (dbgmcu.c), PWR (pwr_h7.c) and the cores' execution model
 # (core_h7.c).
 sim_chip_h7_sources = \
-	testing/sim/chip.h \
 	testing/sim/chip_h7.c \
 	testing/sim/chip_h7.h \
 	testing/sim/chip_h7_internal.h \
@@ -22,6 +32,7 @@ sim_chip_h7_sources = \
 	testing/sim/cortexm_dbg.c \
 	testing/sim/cortexm_dbg.h \
 	testing/sim/cortexm_ppb.c \
+	testing/sim/cortexm_v8m.c \
 	testing/sim/coresight_id.c \
 	testing/sim/coresight_id.h \
 	testing/sim/dbgmcu.c \
@@ -29,4 +40,7 @@ sim_chip_h7_sources = \
 	testing/sim/pwr_h7.c \
 	testing/sim/pwr_h7.h
 
-testing_sim_stm32sim_SOURCES += $(sim_chip_h7_sources)
+testing_sim_stm32sim_SOURCES += $(sim_chip_common_sources) $(sim_chip_h7_sources)
+
+# The STM32H5 chip.
+include testing/sim/chip_h5.mk

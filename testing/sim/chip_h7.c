@@ -1,6 +1,7 @@
 /*
  * The simulated STM32H7: power and reset logic, the JTAG pins, probe
- * sessions and simulated time (chip.h).  Building a chip from a scenario is
+ * sessions and simulated time (chip.h, through the family operations at
+ * the end of this file).  Building a chip from a scenario is
  * in chip_h7_build.c, the cores in chip_h7_cpu.c.
  *
  * JTAG chain (facts A.1), nearest TDO first: the SWJ-DP's JTAG-DP (IDCODE
@@ -146,7 +147,7 @@ void chip_power_on(sim_chip *chip)
 
 /* ------------------------------------------------------------- pins -- */
 
-void sim_chip_jtag_clock(sim_chip *chip, bool tck, bool tms, bool tdi)
+static void chip_h7_jtag_clock(sim_chip *chip, bool tck, bool tms, bool tdi)
 {
 	if (tck && !chip->chain.tck)
 		chip_sync(chip);
@@ -157,13 +158,13 @@ void sim_chip_jtag_clock(sim_chip *chip, bool tck, bool tms, bool tdi)
 	jtag_chain_clock(&chip->chain, tck, tms, tdi);
 }
 
-bool sim_chip_jtag_tdo(sim_chip *chip)
+static bool chip_h7_jtag_tdo(sim_chip *chip)
 {
 	/* A dead port does not drive TDO: the probe's pull-up reads 1. */
 	return chip_debug_alive(chip) ? jtag_chain_tdo(&chip->chain) : true;
 }
 
-void sim_chip_set_reset_lines(sim_chip *chip, bool trst_asserted, bool srst_asserted)
+static void chip_h7_set_reset_lines(sim_chip *chip, bool trst_asserted, bool srst_asserted)
 {
 	chip_sync(chip);
 	if (trst_asserted && !chip->trst && chip_debug_alive(chip))
@@ -186,12 +187,12 @@ void sim_chip_set_reset_lines(sim_chip *chip, bool trst_asserted, bool srst_asse
 	}
 }
 
-void sim_chip_poll(sim_chip *chip)
+static void chip_h7_poll(sim_chip *chip)
 {
 	chip_sync(chip);
 }
 
-void sim_chip_session_start(sim_chip *chip)
+static void chip_h7_session_start(sim_chip *chip)
 {
 	chip_sync(chip);
 	chip->sessions++;
@@ -199,17 +200,30 @@ void sim_chip_session_start(sim_chip *chip)
 	chip_operator_session(chip);
 }
 
-void sim_chip_session_end(sim_chip *chip)
+static void chip_h7_session_end(sim_chip *chip)
 {
 	chip_sync(chip);
 	chip->wants_disconnect = false;
 	sim_log_info("chip: probe session %u ends", chip->sessions);
 }
 
-bool sim_chip_wants_disconnect(sim_chip *chip)
+static bool chip_h7_wants_disconnect(sim_chip *chip)
 {
 	return chip->wants_disconnect;
 }
+
+const sim_chip_family chip_h7_family = {
+	.name = "stm32h7",
+	.destroy = chip_h7_destroy,
+	.jtag_clock = chip_h7_jtag_clock,
+	.jtag_tdo = chip_h7_jtag_tdo,
+	.set_reset_lines = chip_h7_set_reset_lines,
+	.poll = chip_h7_poll,
+	.session_start = chip_h7_session_start,
+	.session_end = chip_h7_session_end,
+	.wants_disconnect = chip_h7_wants_disconnect,
+	.write_state = chip_h7_write_state,
+};
 
 /* ------------------------------------------------------ test access -- */
 

@@ -1,5 +1,6 @@
 /*
- * Building the simulated STM32H7 from a scenario (chip.h: sim_chip_create):
+ * Building the simulated STM32H7 from a scenario (chip_h7_create, called by
+ * chip.c's sim_chip_create):
  * the part and its revision and bootloader, the board (BOOT0, supply
  * wiring), the firmware and operator scripts, the flash block, the cores
  * and the debug port.
@@ -244,7 +245,7 @@ static int record_image(sim_chip *chip, scenario *sc, char *err, size_t errlen)
 	return 0;
 }
 
-sim_chip *sim_chip_create(scenario *sc, char *err, size_t errlen)
+sim_chip *chip_h7_create(scenario *sc, char *err, size_t errlen)
 {
 	sim_chip *chip = calloc(1, sizeof(*chip));
 	pwr_supply board;
@@ -253,6 +254,7 @@ sim_chip *sim_chip_create(scenario *sc, char *err, size_t errlen)
 		snprintf(err, errlen, "sim_chip_create: out of memory");
 		return NULL;
 	}
+	chip->family = &chip_h7_family;
 	if (load_part(chip, sc, err, errlen) != 0 || load_pins_and_board(chip, sc, &board, err, errlen) != 0)
 		goto fail;
 	flash_h7_part fp = { chip->part->line->dev_id, chip->part->flash_kib, chip->part->dual_core };
@@ -271,11 +273,11 @@ sim_chip *sim_chip_create(scenario *sc, char *err, size_t errlen)
 	chip_power_on(chip);
 	return chip;
 fail:
-	sim_chip_destroy(chip);
+	chip_h7_destroy(chip);
 	return NULL;
 }
 
-void sim_chip_destroy(sim_chip *chip)
+void chip_h7_destroy(sim_chip *chip)
 {
 	if (!chip)
 		return;

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "chip.h"
+#include "chip_family.h"
 #include "core_h7.h"
 #include "cortexm_dbg.h"
 #include "dbgmcu.h"
@@ -27,6 +28,7 @@
 #include "jtag_dp.h"
 #include "jtag_tap.h"
 #include "mem_ap.h"
+#include "op_script.h"
 #include "pwr_h7.h"
 #include "scenario.h"
 
@@ -91,35 +93,6 @@ const h7_rev *h7_rev_find(const h7_line *line, const char *name);
 bool h7_bootloader_known(const h7_line *line, uint8_t id);
 bool h7_bootloader_locks_cr3(const h7_line *line, uint8_t id);
 
-/* ---------------------------------------------------------- operator -- */
-
-typedef enum op_trigger { OP_TRIGGER_SRST_HELD, OP_TRIGGER_SESSION, OP_TRIGGER_AFTER } op_trigger;
-typedef enum op_action_kind {
-	OP_POWER_CYCLE, OP_POWER_OFF, OP_POWER_ON, OP_BOOT0, OP_DISCONNECT,
-} op_action_kind;
-
-#define OP_MAX_ACTIONS 4
-#define OP_MAX_STEPS 32
-
-typedef struct op_step {
-	op_trigger trigger;
-	uint64_t arg;                 /* duration (us) or session number */
-	struct {
-		op_action_kind kind;
-		uint64_t arg;         /* off duration (us) or BOOT0 level */
-	} actions[OP_MAX_ACTIONS];
-	unsigned nactions;
-	char text[128];               /* for log messages */
-} op_step;
-
-typedef struct op_script {
-	op_step steps[OP_MAX_STEPS];
-	size_t count;
-	size_t next;                  /* steps fire once each, in file order */
-} op_script;
-
-int op_script_add(op_script *s, const char *value, char *err, size_t errlen);
-
 /* ------------------------------------------------------------- chip -- */
 
 #define H7_REGBLOCK_WORDS (0x400u / 4u)
@@ -138,6 +111,7 @@ typedef struct h7_cpu {
 } h7_cpu;
 
 struct sim_chip {
+	const sim_chip_family *family; /* must be first: chip.c dispatches through it */
 	const h7_part *part;
 	uint16_t rev_id;
 	const char *rev_name;
@@ -184,6 +158,7 @@ struct sim_chip {
 };
 
 /* chip_h7.c */
+extern const sim_chip_family chip_h7_family;
 void chip_sync(sim_chip *chip);
 bool chip_debug_alive(const sim_chip *chip);
 const char *chip_debug_dead_reason(const sim_chip *chip);
@@ -194,7 +169,8 @@ void chip_update_intrusion(sim_chip *chip);
 void chip_system_reset_assert(sim_chip *chip);
 void chip_system_reset_release(sim_chip *chip);
 
-/* chip_h7_build.c: sim_chip_create() lives there. */
+/* chip_h7_build.c: chip_h7_create() (declared in chip_family.h) and */
+void chip_h7_destroy(sim_chip *chip);
 
 /* chip_h7_cpu.c */
 void chip_cpus_init(sim_chip *chip);
@@ -243,5 +219,6 @@ void chip_operator_session(sim_chip *chip);
 
 /* chip_h7_state.c */
 void chip_write_json(sim_chip *chip, json_out *j);
+int chip_h7_write_state(sim_chip *chip, const char *path, char *err, size_t errlen);
 
 #endif

@@ -1,15 +1,7 @@
 /*
- * Operator actions: what a person at the bench does, fired by what the
- * debugger does.
- *
- *   operator.step = TRIGGER -> ACTION[, ACTION...]
- *   TRIGGER: srst_held DURATION   SRST (NRST) continuously asserted that long
- *            session N            the Nth probe connection starts (1 = first)
- *            after DURATION       simulated time since the simulator started
- *   ACTION:  power_cycle [OFF]    power off, back on OFF later (default 200ms)
- *            power_off | power_on
- *            boot0 0|1            move the BOOT0 jumper
- *            disconnect           pull the probe's cable (the transport drops the connection)
+ * Operator actions on the STM32H7: what a person at the bench does, fired by
+ * what the debugger does.  The script syntax and which step is armed are
+ * op_script.c's; this file applies the actions to the chip.
  *
  * Steps fire once each and in file order: only the first step that has not
  * fired yet is armed.  SRST stays asserted through a power cycle when the
@@ -20,150 +12,6 @@
 #include <string.h>
 
 #include "chip_h7_internal.h"
-
-#define DEFAULT_OFF_US 200000u
-
-/*
- * A duration token with the scenario's syntax (scenario.h): a number, an
- * optional decimal fraction, an optional unit us (default), ms or s.
- */
-static int parse_duration(const char *tok, uint64_t *out, char *err, size_t errlen)
-{
-	char *end;
-	uint64_t whole = strtoull(tok, &end, 10), frac = 0, scale = 1, unit = 0;
-
-	if (end == tok || tok[0] == '-')
-		goto bad;
-	if (*end == '.') {
-		for (end++; *end >= '0' && *end <= '9' && scale < 1000000u; end++) {
-			frac = frac * 10u + (uint64_t)(*end - '0');
-			scale *= 10u;
-		}
-	}
-	if (*end == '\0' || strcmp(end, "us") == 0)
-		unit = 1;
-	else if (strcmp(end, "ms") == 0)
-		unit = 1000;
-	else if (strcmp(end, "s") == 0)
-		unit = 1000000;
-	if (unit == 0 || whole > UINT64_MAX / 4u / unit)
-		goto bad;
-	*out = whole * unit + frac * unit / scale;
-	return 0;
-bad:
-	snprintf(err, errlen, "bad duration \"%s\" (e.g. 200ms, 1.5s, 50us)", tok);
-	return -1;
-}
-
-static int parse_count(const char *tok, uint64_t *out)
-{
-	char *end;
-
-	*out = strtoull(tok, &end, 0);
-	return (end == tok || *end != '\0' || tok[0] == '-') ? -1 : 0;
-}
-
-static int parse_trigger(op_step *st, char *text, char *err, size_t errlen)
-{
-	char *save = NULL, *name = strtok_r(text, " \t", &save), *arg = strtok_r(NULL, " \t", &save);
-
-	if (!name || !arg || strtok_r(NULL, " \t", &save)) {
-		snprintf(err, errlen, "trigger must be \"srst_held DURATION\", \"session N\" or \"after DURATION\"");
-		return -1;
-	}
-	if (strcmp(name, "srst_held") == 0) {
-		st->trigger = OP_TRIGGER_SRST_HELD;
-		return parse_duration(arg, &st->arg, err, errlen);
-	}
-	if (strcmp(name, "after") == 0) {
-		st->trigger = OP_TRIGGER_AFTER;
-		return parse_duration(arg, &st->arg, err, errlen);
-	}
-	if (strcmp(name, "session") == 0) {
-		st->trigger = OP_TRIGGER_SESSION;
-		if (parse_count(arg, &st->arg) != 0 || st->arg == 0) {
-			snprintf(err, errlen, "session number must be 1 or more, got \"%s\"", arg);
-			return -1;
-		}
-		return 0;
-	}
-	snprintf(err, errlen, "unknown trigger \"%s\" (srst_held, session, after)", name);
-	return -1;
-}
-
-static int parse_action(op_step *st, char *text, char *err, size_t errlen)
-{
-	char *save = NULL, *name = strtok_r(text, " \t", &save), *arg = strtok_r(NULL, " \t", &save);
-	unsigned i = st->nactions;
-
-	if (!name) {
-		snprintf(err, errlen, "empty action");
-		return -1;
-	}
-	if (i == OP_MAX_ACTIONS || strtok_r(NULL, " \t", &save)) {
-		snprintf(err, errlen, "too many actions or arguments (at most %d actions, one argument each)",
-			 OP_MAX_ACTIONS);
-		return -1;
-	}
-	st->actions[i].arg = 0;
-	if (strcmp(name, "power_cycle") == 0) {
-		st->actions[i].kind = OP_POWER_CYCLE;
-		st->actions[i].arg = DEFAULT_OFF_US;
-		if (arg && parse_duration(arg, &st->actions[i].arg, err, errlen) != 0)
-			return -1;
-	} else if (strcmp(name, "boot0") == 0) {
-		st->actions[i].kind = OP_BOOT0;
-		if (!arg || (strcmp(arg, "0") != 0 && strcmp(arg, "1") != 0)) {
-			snprintf(err, errlen, "boot0 takes 0 or 1");
-			return -1;
-		}
-		st->actions[i].arg = arg[0] == '1';
-	} else if (!arg && strcmp(name, "power_off") == 0) {
-		st->actions[i].kind = OP_POWER_OFF;
-	} else if (!arg && strcmp(name, "power_on") == 0) {
-		st->actions[i].kind = OP_POWER_ON;
-	} else if (!arg && strcmp(name, "disconnect") == 0) {
-		st->actions[i].kind = OP_DISCONNECT;
-	} else {
-		snprintf(err, errlen, "unknown action \"%s%s%s\" (power_cycle [OFF], power_off, power_on, boot0 0|1, "
-			 "disconnect)", name, arg ? " " : "", arg ? arg : "");
-		return -1;
-	}
-	st->nactions++;
-	return 0;
-}
-
-int op_script_add(op_script *s, const char *value, char *err, size_t errlen)
-{
-	char buf[SCENARIO_VALUE_MAX], *arrow, *save = NULL;
-	op_step *st;
-
-	if (s->count == OP_MAX_STEPS) {
-		snprintf(err, errlen, "more than %d operator steps", OP_MAX_STEPS);
-		return -1;
-	}
-	st = &s->steps[s->count];
-	memset(st, 0, sizeof(*st));
-	snprintf(st->text, sizeof(st->text), "%s", value);
-	snprintf(buf, sizeof(buf), "%s", value);
-	arrow = strstr(buf, "->");
-	if (!arrow) {
-		snprintf(err, errlen, "expected \"TRIGGER -> ACTION[, ACTION...]\"");
-		return -1;
-	}
-	*arrow = '\0';
-	if (parse_trigger(st, buf, err, errlen) != 0)
-		return -1;
-	for (char *a = strtok_r(arrow + 2, ",", &save); a; a = strtok_r(NULL, ",", &save))
-		if (parse_action(st, a, err, errlen) != 0)
-			return -1;
-	if (st->nactions == 0) {
-		snprintf(err, errlen, "no action after \"->\"");
-		return -1;
-	}
-	s->count++;
-	return 0;
-}
 
 int chip_operator_load(sim_chip *chip, scenario *sc, char *err, size_t errlen)
 {
@@ -182,20 +30,12 @@ int chip_operator_load(sim_chip *chip, scenario *sc, char *err, size_t errlen)
 
 static const op_step *armed(const sim_chip *chip)
 {
-	return chip->ops.next < chip->ops.count ? &chip->ops.steps[chip->ops.next] : NULL;
+	return op_script_armed(&chip->ops);
 }
 
 sim_time_us chip_operator_next_time(const sim_chip *chip)
 {
-	const op_step *st = armed(chip);
-
-	if (!st)
-		return UINT64_MAX;
-	if (st->trigger == OP_TRIGGER_AFTER)
-		return st->arg;
-	if (st->trigger == OP_TRIGGER_SRST_HELD && chip->srst)
-		return chip->srst_since + st->arg;
-	return UINT64_MAX;
+	return op_script_next_time(&chip->ops, chip->srst, chip->srst_since);
 }
 
 static void run_actions(sim_chip *chip, const op_step *st, sim_time_us t)

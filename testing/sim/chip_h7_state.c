@@ -85,7 +85,7 @@ void chip_write_json(sim_chip *chip, json_out *j)
 	json_end_object(j);
 }
 
-int sim_chip_write_state(sim_chip *chip, const char *path, char *err, size_t errlen)
+int chip_h7_write_state(sim_chip *chip, const char *path, char *err, size_t errlen)
 {
 	char tmp[4096];
 	json_out j;

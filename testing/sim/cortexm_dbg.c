@@ -53,16 +53,21 @@ void cortexm_dbg_init(cortexm_dbg *d, const cortexm_dbg_config *cfg, const corte
 	 */
 	static const cs_ident fpb_m4 = { CS_CIDR_GENERIC, 0x04000BB003ull, 0, 0 };
 	static const cs_ident etm_m4 = { CS_CIDR_CORESIGHT, 0x04000BB925ull, 0x13u, 0 };
+	static const cs_ident scs_v7 = { CS_CIDR_GENERIC, 0x04000BB00Cull, 0, 0 };
 
 	memset(d, 0, sizeof(*d));
 	d->cfg = *cfg;
 	d->hooks = *hooks;
 	d->m4 = CM_CPUID_PARTNO(cfg->cpuid) == CM_PARTNO_CORTEX_M4;
+	d->v8m = CM_CPUID_PARTNO(cfg->cpuid) == CM_PARTNO_CORTEX_M33;
+	d->scs_id = scs_v7;
 	cs_plain_init(&d->fpb, "fpb", d->m4 ? &fpb_m4 : &fpb_m7);
 	cs_plain_init(&d->dwt, "dwt", &dwt_id);
 	cs_plain_init(&d->itm, "itm", &itm_id);
 	cs_plain_init(&d->etm, "etm", d->m4 ? &etm_m4 : &etm_m7);
 	cs_plain_init(&d->cti, "cti", &cti_id);
+	if (d->v8m)
+		cortexm_v8m_init(d); /* the Cortex-M33's own component identities */
 	cortexm_dbg_power_on(d);
 }
 
@@ -108,6 +113,8 @@ void cortexm_dbg_power_on(cortexm_dbg *d)
 	cs_plain_reset(&d->itm);
 	cs_plain_reset(&d->etm);
 	cs_plain_reset(&d->cti);
+	if (d->v8m)
+		cortexm_v8m_power_on(d);
 }
 
 void cortexm_dbg_enter_reset(cortexm_dbg *d)
@@ -128,9 +135,12 @@ static void enter_debug_state(cortexm_dbg *d, uint32_t reason)
 
 void cortexm_dbg_leave_reset(cortexm_dbg *d, uint32_t vtor, uint32_t sp, uint32_t pc)
 {
-	bool debugen = d->dhcsr_ctrl & CM_C_DEBUGEN;
+	/* Armv8-M: no Debug state entry where halting is prohibited (secure state without secure debug). */
+	bool debugen = (d->dhcsr_ctrl & CM_C_DEBUGEN) && cortexm_dbg_halt_allowed(d);
 	bool vcatch = debugen && (d->demcr & CM_DEMCR_VC_CORERESET);
 
+	if (d->v8m)
+		cortexm_v8m_leave_reset(d);
 	d->vtor = vtor;
 	d->msp = sp & ~3u;
 	d->lr = 0xFFFFFFFFu;
@@ -195,6 +205,8 @@ uint32_t cortexm_dbg_dhcsr_peek(const cortexm_dbg *d)
 		v |= CM_S_RETIRE_ST;
 	if (d->reset_st)
 		v |= CM_S_RESET_ST;
+	if (d->v8m)
+		v |= cortexm_v8m_dhcsr_status(d);
 	return v;
 }
 
@@ -246,7 +258,8 @@ static void dhcsr_write(cortexm_dbg *d, uint32_t value)
 			leave_debug_state(d);
 		break;
 	default:
-		if (value & CM_C_HALT)
+		/* Where halting is prohibited (Armv8-M) C_HALT stays pending: cortexm_dbg_set_security(). */
+		if ((value & CM_C_HALT) && cortexm_dbg_halt_allowed(d))
 			enter_debug_state(d, CM_DFSR_HALTED);
 		break;
 	}
@@ -260,14 +273,20 @@ static uint32_t *current_sp(cortexm_dbg *d)
 	return (thread && (d->special & CONTROL_SPSEL)) ? &d->psp : &d->msp;
 }
 
-static bool regsel_valid(uint32_t regsel)
+static bool regsel_valid(const cortexm_dbg *d, uint32_t regsel)
 {
+	if (d->v8m && cortexm_v8m_regsel_valid(d, regsel))
+		return true;
 	return regsel <= CM_REG_PSP || regsel == CM_REG_SPECIAL || regsel == CM_REG_FPSCR ||
 	       (regsel >= CM_REG_S0 && regsel <= CM_REG_S31);
 }
 
 static uint32_t reg_get(cortexm_dbg *d, uint32_t regsel)
 {
+	uint32_t v;
+
+	if (d->v8m && cortexm_v8m_reg_get(d, regsel, &v))
+		return v;
 	if (regsel < CM_REG_SP)
 		return d->r[regsel];
 	if (regsel >= CM_REG_S0)
@@ -286,6 +305,8 @@ static uint32_t reg_get(cortexm_dbg *d, uint32_t regsel)
 
 static void reg_set(cortexm_dbg *d, uint32_t regsel, uint32_t v)
 {
+	if (d->v8m && cortexm_v8m_reg_set(d, regsel, v))
+		return;
 	if (regsel < CM_REG_SP) {
 		d->r[regsel] = v;
 	} else if (regsel >= CM_REG_S0) {
@@ -315,7 +336,7 @@ static void dcrsr_write(cortexm_dbg *d, uint32_t value)
 		d->regrdy = false;
 		return;
 	}
-	if (!regsel_valid(regsel)) {
+	if (!regsel_valid(d, regsel)) {
 		sim_log_guest_error("cortex-m: DCRSR selects reserved register 0x%02x", (unsigned)regsel);
 		d->regrdy = true;
 		return;
@@ -334,6 +355,11 @@ static void aircr_write(cortexm_dbg *d, uint32_t value)
 		return;
 	}
 	d->aircr_prigroup = (value >> 8) & 7u;
+	if ((value & AIRCR_VECTRESET) && d->v8m) {
+		/* Armv8-M has no VECTRESET: bit 0 is reserved (OpenOCD uses SYSRESETREQ there). */
+		sim_log_guest_error("cortex-m: AIRCR.VECTRESET written on an Armv8-M core: reserved bit, ignored");
+		value &= ~AIRCR_VECTRESET;
+	}
 	if (value & AIRCR_VECTCLRACTIVE) {
 		if (d->state != CM_STATE_HALTED)
 			sim_log_guest_error("cortex-m: AIRCR.VECTCLRACTIVE while not halted");
@@ -394,5 +420,9 @@ void cortexm_dbg_write_json_as(const cortexm_dbg *d, const char *key, json_out *
 	json_hex32(j, "xpsr", d->xpsr);
 	json_hex32(j, "cfsr", d->cfsr);
 	json_hex32(j, "hfsr", d->hfsr);
+	if (d->v8m) {
+		json_hex32(j, "dscsr", cortexm_v8m_dscsr(d));
+		json_bool(j, "secure_debug", d->secure_debug);
+	}
 	json_end_object(j);
 }

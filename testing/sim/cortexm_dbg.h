@@ -22,6 +22,16 @@
  * are the ones OpenOCD 0.12's cortex_m_examine compares against to report
  * FPv5-DP (M7) and FPv4-SP (M4).
  *
+ * Armv8-M Mainline (the Cortex-M33 of the STM32H5, CPUID part number 0xD21)
+ * adds, in cortexm_v8m.c: DSCSR, DAUTHSTATUS, DHCSR.S_SDE, the banked stack
+ * pointers, stack limits and special registers of the two Security states
+ * (DCRSR REGSEL 0x18..0x1F, 0x22, 0x23), the M33's ID registers and
+ * CoreSight identities, and the rule that the PE cannot enter Debug state
+ * while it runs in Secure state with secure debug disabled (a halt request
+ * stays pending, a reset vector catch is not taken).  The chip tells the
+ * block the PE's Security state and whether secure debug is allowed
+ * (cortexm_dbg_set_security): the authentication interface of the silicon.
+ *
  * The block knows nothing about what the core executes: the execution model
  * (core_h7.c) tells it when the core leaves reset, retires instructions,
  * sleeps or locks up, and it calls back for SYSRESETREQ, VECTRESET and C_STEP.
@@ -46,6 +56,8 @@
 #define CM_DEMCR 0xE000EDFCu
 #define CM_AIRCR 0xE000ED0Cu
 #define CM_DFSR  0xE000ED30u
+#define CM_DSCSR 0xE000EE08u       /* Armv8-M */
+#define CM_DAUTHSTATUS 0xE000EFB8u /* Armv8-M */
 
 #define CM_DBGKEY       0xA05F0000u
 #define CM_C_DEBUGEN    (1u << 0)
@@ -56,6 +68,7 @@
 #define CM_S_HALT       (1u << 17)
 #define CM_S_SLEEP      (1u << 18)
 #define CM_S_LOCKUP     (1u << 19)
+#define CM_S_SDE        (1u << 20) /* Armv8-M: secure debug enabled */
 #define CM_S_RETIRE_ST  (1u << 24)
 #define CM_S_RESET_ST   (1u << 25)
 
@@ -68,11 +81,21 @@
 #define CM_DFSR_VCATCH   (1u << 3)
 #define CM_DFSR_EXTERNAL (1u << 4)
 
+/* DSCSR (Armv8-M, facts C) */
+#define CM_DSCSR_SBRSELEN (1u << 0)
+#define CM_DSCSR_SBRSEL   (1u << 1)
+#define CM_DSCSR_CDS      (1u << 16)
+#define CM_DSCSR_CDSKEY   (1u << 17)
+
 /* Register numbers as DCRSR.REGSEL encodes them. */
 enum {
 	CM_REG_R0 = 0, CM_REG_SP = 13, CM_REG_LR = 14, CM_REG_PC = 15, CM_REG_XPSR = 16,
 	CM_REG_MSP = 17, CM_REG_PSP = 18, CM_REG_SPECIAL = 0x14, CM_REG_FPSCR = 0x21,
 	CM_REG_S0 = 0x40, CM_REG_S31 = 0x5F,
+	/* Armv8-M (facts C) */
+	CM_REG_MSP_NS = 0x18, CM_REG_PSP_NS = 0x19, CM_REG_MSP_S = 0x1A, CM_REG_PSP_S = 0x1B,
+	CM_REG_MSPLIM_S = 0x1C, CM_REG_PSPLIM_S = 0x1D, CM_REG_MSPLIM_NS = 0x1E, CM_REG_PSPLIM_NS = 0x1F,
+	CM_REG_SPECIAL_S = 0x22, CM_REG_SPECIAL_NS = 0x23,
 };
 
 typedef enum cm_state {
@@ -86,6 +109,7 @@ typedef enum cm_state {
 #define CM_CPUID_PARTNO(cpuid) (((cpuid) >> 4) & 0xFFFu)
 #define CM_PARTNO_CORTEX_M4 0xC24u
 #define CM_PARTNO_CORTEX_M7 0xC27u
+#define CM_PARTNO_CORTEX_M33 0xD21u
 
 typedef struct cortexm_dbg_config {
 	uint32_t cpuid;       /* 0x411FC271 Cortex-M7 r1p1 (H74x/H75x), 0x410FC241 Cortex-M4 r0p1 */
@@ -110,6 +134,8 @@ typedef struct cortexm_dbg {
 	cortexm_dbg_config cfg;
 	cortexm_dbg_hooks hooks;
 	bool m4;               /* Cortex-M4 (FPv4-SP, FPBv1), from the CPUID part number */
+	bool v8m;              /* Armv8-M Mainline (Cortex-M33), from the CPUID part number */
+	cs_ident scs_id;       /* the SCS's identification */
 	cm_state state;
 	/* DHCSR */
 	uint32_t dhcsr_ctrl;   /* C_DEBUGEN, C_HALT, C_STEP, C_MASKINTS */
@@ -134,11 +160,32 @@ typedef struct cortexm_dbg {
 	bool fpb_enable;
 	uint32_t dwt_cyccnt;
 	cs_plain fpb, dwt, itm, etm, cti;
+	/* Armv8-M Security Extension (cortexm_v8m.c); Non-secure only without it. */
+	bool security_ext;     /* implemented (cortexm_dbg_set_security_extension) */
+	bool debug_enabled;    /* invasive debug allowed at all (the chip's authentication interface) */
+	bool secure_debug;     /* DHCSR.S_SDE: Secure invasive debug allowed */
+	bool cds;              /* DSCSR.CDS: the PE is in Secure state */
+	uint32_t dscsr_sbr;    /* DSCSR.SBRSELEN and SBRSEL as written */
+	uint32_t other_msp, other_psp, other_special; /* the other Security state's copies */
+	uint32_t msplim[2], psplim[2];                /* [0] Non-secure, [1] Secure */
 } cortexm_dbg;
 
 /* Shared by cortexm_dbg.c (core debug) and cortexm_ppb.c (PPB decode); not for other blocks. */
 sim_bus_result cortexm_scs_debug_read(cortexm_dbg *d, uint32_t addr, uint32_t *value);
 bool cortexm_scs_debug_write(cortexm_dbg *d, uint32_t addr, uint32_t value);
+/* cortexm_v8m.c, for cortexm_dbg.c and cortexm_ppb.c; not for other blocks. */
+void cortexm_v8m_init(cortexm_dbg *d);
+void cortexm_v8m_power_on(cortexm_dbg *d);
+void cortexm_v8m_leave_reset(cortexm_dbg *d);
+bool cortexm_v8m_regsel_valid(const cortexm_dbg *d, uint32_t regsel);
+/* Registers whose access depends on the Security state (SP, MSP, PSP, 0x18..0x1F, 0x22, 0x23). */
+bool cortexm_v8m_reg_get(cortexm_dbg *d, uint32_t regsel, uint32_t *value);
+bool cortexm_v8m_reg_set(cortexm_dbg *d, uint32_t regsel, uint32_t value);
+uint32_t cortexm_v8m_dhcsr_status(const cortexm_dbg *d);
+uint32_t cortexm_v8m_dscsr(const cortexm_dbg *d);
+/* SCS words of Armv8-M (DSCSR, DAUTHSTATUS, ID registers, MVFRx); false: not one of them. */
+bool cortexm_v8m_scs_read(cortexm_dbg *d, uint32_t off, uint32_t *value);
+bool cortexm_v8m_scs_write(cortexm_dbg *d, uint32_t off, uint32_t value);
 
 void cortexm_dbg_init(cortexm_dbg *d, const cortexm_dbg_config *cfg, const cortexm_dbg_hooks *hooks);
 /* Power-on reset: debug logic included.  The core is left held in reset. */
@@ -158,6 +205,19 @@ void cortexm_dbg_lockup(cortexm_dbg *d, uint32_t pc, uint32_t cfsr, uint32_t hfs
 void cortexm_dbg_sleep(cortexm_dbg *d);
 /* Debug halt request from outside the DHCSR (C_STEP completion). */
 void cortexm_dbg_halt(cortexm_dbg *d, uint32_t dfsr_reason);
+/*
+ * Armv8-M: the PE's Security state (DSCSR.CDS), whether invasive debug is
+ * allowed at all (DAUTHSTATUS.NSID) and whether Secure invasive debug is
+ * (DHCSR.S_SDE, DAUTHSTATUS.SID).  Called by the chip before it releases the
+ * core from reset and whenever one changes; a pending C_HALT that was held
+ * off takes effect once halting is allowed.  Ignored on Armv7-M; the secure
+ * part is ignored without the Security Extension.
+ */
+void cortexm_dbg_set_security(cortexm_dbg *d, bool secure_state, bool debug_enabled, bool secure_debug);
+/* Armv8-M: the core implements the Security Extension (TrustZone).  Once, after init. */
+void cortexm_dbg_set_security_extension(cortexm_dbg *d, bool present);
+/* May the PE enter Debug state now?  Not in Secure state with secure debug disabled (Armv8-M). */
+bool cortexm_dbg_halt_allowed(const cortexm_dbg *d);
 
 static inline bool cortexm_dbg_running(const cortexm_dbg *d)
 {

@@ -12,6 +12,9 @@
  * parts from that part number, psdb finds the same value on AP2's table.
  * The Cortex-M4 (AP3) is given the same layout, its own component parts
  * (see cortexm_dbg.c); that ST kept the layout on AP3 is UNCONFIRMED.
+ * The Cortex-M33 (STM32H5): its CTI at 0xE0042000, ETM and CTI listed in its
+ * own PPB ROM table, component identities and the Armv8-M SCS words in
+ * cortexm_v8m.c.
  */
 #include "cortexm_dbg.h"
 
@@ -21,6 +24,7 @@
 #define SCS_BASE 0xE000E000u
 #define ETM_BASE 0xE0041000u
 #define CTI_BASE 0xE0043000u
+#define CTI_BASE_M33 0xE0042000u /* the Cortex-M33 places its CTI here (0xE0043000 is its MTB) */
 #define PPB_ROM_BASE 0xE00FF000u
 
 /* SCS offsets */
@@ -76,14 +80,16 @@
 #define ITM_TCR 0xE80u
 #define ITM_TCR_BUSY (1u << 23)
 
-static const cs_ident scs_id = { CS_CIDR_GENERIC, 0x04000BB00Cull, 0, 0 };
 /*
  * ROM tables: the MEMTYPE register shares DEVTYPE's offset; bit 0 = system
  * memory present on this bus.  Cortex-M7 PPB ROM table part 0x4C7; the
- * Cortex-M4's is part 0x4C4 (Arm Cortex-M4 TRM; UNCONFIRMED on an H745).
+ * Cortex-M4's is part 0x4C4 (Arm Cortex-M4 TRM; UNCONFIRMED on an H745); the
+ * Cortex-M33's part 0x4C9 (Arm Cortex-M33 TRM, UNCONFIRMED on an H5), which
+ * lists the core's ETM and CTI itself.
  */
 static const cs_ident ppb_rom_m7 = { CS_CIDR_ROM_TABLE, 0x04000BB4C7ull, 1u, 0 };
 static const cs_ident ppb_rom_m4 = { CS_CIDR_ROM_TABLE, 0x04000BB4C4ull, 1u, 0 };
+static const cs_ident ppb_rom_m33 = { CS_CIDR_ROM_TABLE, 0x04000BB4C9ull, 1u, 0 };
 
 static const uint32_t ppb_rom_entries[] = {
 	(SCS_BASE - PPB_ROM_BASE) | 3u,
@@ -100,12 +106,52 @@ static const uint32_t mcu_rom_entries[] = {
 	0u,
 };
 
+static const uint32_t ppb_rom_entries_m33[] = {
+	(SCS_BASE - PPB_ROM_BASE) | 3u,
+	(DWT_BASE - PPB_ROM_BASE) | 3u,
+	(FPB_BASE - PPB_ROM_BASE) | 3u,
+	(ITM_BASE - PPB_ROM_BASE) | 3u,
+	(ETM_BASE - PPB_ROM_BASE) | 3u,
+	(CTI_BASE_M33 - PPB_ROM_BASE) | 3u,
+	0u,
+};
+
+static const uint32_t mcu_rom_entries_m33[] = {
+	(PPB_ROM_BASE - CM_MCU_ROM_BASE) | 3u,
+	0u,
+};
+
 static sim_bus_result rom_read(const cs_ident *id, const uint32_t *entries, size_t n, uint32_t off, uint32_t *v)
 {
 	if (cs_ident_read(id, off, v))
 		return SIM_BUS_OK;
 	*v = off / 4u < n ? entries[off / 4u] : 0u;
 	return SIM_BUS_OK;
+}
+
+static sim_bus_result ppb_rom_read(const cortexm_dbg *d, uint32_t off, uint32_t *v)
+{
+	if (d->v8m)
+		return rom_read(&ppb_rom_m33, ppb_rom_entries_m33, sizeof(ppb_rom_entries_m33) / 4u, off, v);
+	return rom_read(d->m4 ? &ppb_rom_m4 : &ppb_rom_m7, ppb_rom_entries, sizeof(ppb_rom_entries) / 4u, off, v);
+}
+
+/*
+ * The MCU ROM table: ST's, part number = DEV_ID.  Revision 0 on the H7
+ * (psdb: PIDR 0x000A0450), 1 on the H5 (facts B.1: PIDR 0x001A0474 on an H503).
+ */
+static sim_bus_result mcu_rom_read(const cortexm_dbg *d, uint32_t off, uint32_t *v)
+{
+	cs_ident id = { CS_CIDR_ROM_TABLE, (d->v8m ? 0x001A0000ull : 0x000A0000ull) | d->cfg.mcu_partno, 1u, 0 };
+
+	if (d->v8m)
+		return rom_read(&id, mcu_rom_entries_m33, sizeof(mcu_rom_entries_m33) / 4u, off, v);
+	return rom_read(&id, mcu_rom_entries, sizeof(mcu_rom_entries) / 4u, off, v);
+}
+
+static uint32_t cti_base(const cortexm_dbg *d)
+{
+	return d->v8m ? CTI_BASE_M33 : CTI_BASE;
 }
 
 /* Pointer to a modelled SCS system register, NULL when the word is "plain". */
@@ -133,7 +179,9 @@ static sim_bus_result scs_read(cortexm_dbg *d, uint32_t off, uint32_t *v)
 
 	if (cortexm_scs_debug_read(d, SCS_BASE + off, v) == SIM_BUS_OK)
 		return SIM_BUS_OK;
-	if (cs_ident_read(&scs_id, off, v))
+	if (d->v8m && cortexm_v8m_scs_read(d, off, v))
+		return SIM_BUS_OK;
+	if (cs_ident_read(&d->scs_id, off, v))
 		return SIM_BUS_OK;
 	if (off == SCS_CPUID)
 		*v = d->cfg.cpuid;
@@ -181,6 +229,8 @@ static sim_bus_result scs_write(cortexm_dbg *d, uint32_t off, uint32_t v)
 	uint32_t *reg = scs_system_reg(d, off);
 
 	if (cortexm_scs_debug_write(d, SCS_BASE + off, v))
+		return SIM_BUS_OK;
+	if (d->v8m && cortexm_v8m_scs_write(d, off, v))
 		return SIM_BUS_OK;
 	if (off >= CS_ID_BLOCK_START || off == SCS_CPUID || (off >= SCS_MVFR0 && off <= SCS_MVFR2)) {
 		sim_log_guest_error("cortex-m: write 0x%08x to read-only SCS register 0x%08x", (unsigned)v,
@@ -246,7 +296,8 @@ bool cortexm_dbg_breakpoint_at(cortexm_dbg *d, uint32_t pc)
 {
 	unsigned code = d->m4 ? CM_FPB_V1_CODE_COMPARATORS : CM_FPB_CODE_COMPARATORS;
 
-	if (!d->fpb_enable)
+	/* Armv8-M: a breakpoint where halting is prohibited does not halt (secure code without secure debug). */
+	if (!d->fpb_enable || !cortexm_dbg_halt_allowed(d))
 		return false;
 	for (unsigned i = 0; i < code; i++) {
 		uint32_t comp = d->fpb.regs[(FP_COMP_FIRST / 4u) + i];
@@ -271,7 +322,8 @@ static sim_bus_result dwt_read(cortexm_dbg *d, uint32_t off, uint32_t *v)
 	else if (off == DWT_CYCCNT)
 		*v = d->dwt_cyccnt;
 	else if (off == DWT_PCSR)
-		*v = d->state == CM_STATE_RUNNING ? d->pc : 0xFFFFFFFFu; /* no sample while halted/reset */
+		/* No sample while halted/in reset, nor of Secure code without secure debug (Armv8-M). */
+		*v = d->state == CM_STATE_RUNNING && cortexm_dbg_halt_allowed(d) ? d->pc : 0xFFFFFFFFu;
 	return r;
 }
 
@@ -316,21 +368,16 @@ static sim_bus_result ppb_read_word(cortexm_dbg *d, uint32_t addr, uint32_t *v)
 	uint32_t base = addr & ~0xFFFu, off = addr & 0xFFCu;
 
 	*v = 0;
+	if (base == cti_base(d))
+		return cs_plain_read(&d->cti, off, v);
 	switch (base) {
 	case ITM_BASE: return itm_read(d, off, v);
 	case DWT_BASE: return dwt_read(d, off, v);
 	case FPB_BASE: return fpb_read(d, off, v);
 	case SCS_BASE: return scs_read(d, off, v);
 	case ETM_BASE: return cs_plain_read(&d->etm, off, v);
-	case CTI_BASE: return cs_plain_read(&d->cti, off, v);
-	case PPB_ROM_BASE:
-		return rom_read(d->m4 ? &ppb_rom_m4 : &ppb_rom_m7, ppb_rom_entries, sizeof(ppb_rom_entries) / 4u, off,
-				v);
-	case CM_MCU_ROM_BASE: {
-		cs_ident mcu_id = { CS_CIDR_ROM_TABLE, 0x000A0000ull | d->cfg.mcu_partno, 1u, 0 };
-
-		return rom_read(&mcu_id, mcu_rom_entries, sizeof(mcu_rom_entries) / 4u, off, v);
-	}
+	case PPB_ROM_BASE: return ppb_rom_read(d, off, v);
+	case CM_MCU_ROM_BASE: return mcu_rom_read(d, off, v);
 	default:
 		sim_log_guest_error("cortex-m: read of unimplemented PPB address 0x%08x", (unsigned)addr);
 		return SIM_BUS_FAULT;
@@ -341,13 +388,14 @@ static sim_bus_result ppb_write_word(cortexm_dbg *d, uint32_t addr, uint32_t v)
 {
 	uint32_t base = addr & ~0xFFFu, off = addr & 0xFFCu;
 
+	if (base == cti_base(d))
+		return cs_plain_write(&d->cti, off, v);
 	switch (base) {
 	case ITM_BASE: return itm_write(d, off, v);
 	case DWT_BASE: return dwt_write(d, off, v);
 	case FPB_BASE: return fpb_write(d, off, v);
 	case SCS_BASE: return scs_write(d, off, v);
 	case ETM_BASE: return cs_plain_write(&d->etm, off, v);
-	case CTI_BASE: return cs_plain_write(&d->cti, off, v);
 	case PPB_ROM_BASE:
 	case CM_MCU_ROM_BASE:
 		sim_log_guest_error("cortex-m: write 0x%08x to ROM table address 0x%08x", (unsigned)v, (unsigned)addr);

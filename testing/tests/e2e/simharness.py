@@ -24,7 +24,9 @@ TOP_SRCDIR = os.path.abspath(os.environ.get(
 TOP_BUILDDIR = os.path.abspath(os.environ.get("top_builddir", TOP_SRCDIR))
 OPENOCD = os.environ.get("OPENOCD", "openocd")
 GDB = os.environ.get("GDB_MULTIARCH", "gdb-multiarch")
-STM32SIM = os.path.join(TOP_BUILDDIR, "testing", "sim", "stm32sim")
+# STM32SIM_BIN runs the tests against another simulator binary (e.g. one built
+# outside the tree); by default the one in the build tree.
+STM32SIM = os.environ.get("STM32SIM_BIN") or os.path.join(TOP_BUILDDIR, "testing", "sim", "stm32sim")
 
 def stock_scripts_dir():
     """Stock OpenOCD's own scripts, found without our -s directories, so that a

@@ -16,14 +16,17 @@ TESTS += testing/tests/unit/test_dbgmcu
 
 check_PROGRAMS += testing/tests/unit/test_cortexm_dbg
 testing_tests_unit_test_cortexm_dbg_SOURCES = testing/tests/unit/test_cortexm_dbg.c \
-	testing/sim/cortexm_dbg.c testing/sim/cortexm_dbg.h testing/sim/cortexm_ppb.c \
+	testing/sim/cortexm_dbg.c testing/sim/cortexm_dbg.h testing/sim/cortexm_ppb.c testing/sim/cortexm_v8m.c \
 	testing/sim/coresight_id.c testing/sim/coresight_id.h testing/sim/sim_common.c testing/sim/sim_common.h
 testing_tests_unit_test_cortexm_dbg_CPPFLAGS = -I$(top_srcdir)/testing/sim
 testing_tests_unit_test_cortexm_dbg_LDADD = $(CMOCKA_LIBS) -lm
 TESTS += testing/tests/unit/test_cortexm_dbg
 
 # The whole chip: every simulator source except the server (rbb_server.c) and main.c.
-sim_chip_h7_all_sources = $(sim_chip_h7_sources) \
+# sim_chip_create() serves both families, so every chip test links both
+# (the H5 sources and the blocks they are made of: sim_chip_h5.mk).
+sim_chip_all_sources = $(sim_chip_common_sources) $(sim_chip_h7_sources) \
+	$(sim_chip_h5_sources) $(sim_h5_block_sources) \
 	testing/sim/flash_h7.c testing/sim/flash_h7.h testing/sim/flash_h7_internal.h \
 	testing/sim/flash_h7_regs.c testing/sim/flash_h7_ops.c testing/sim/flash_h7_array.c \
 	testing/sim/flash_h7_state.c testing/sim/optbytes_h7.c testing/sim/optbytes_h7.h \
@@ -32,7 +35,7 @@ sim_chip_h7_all_sources = $(sim_chip_h7_sources) \
 	testing/sim/scenario.c testing/sim/scenario.h testing/sim/sim_common.c testing/sim/sim_common.h
 
 check_PROGRAMS += testing/tests/unit/test_chip_h7
-testing_tests_unit_test_chip_h7_SOURCES = testing/tests/unit/test_chip_h7.c $(sim_chip_h7_all_sources)
+testing_tests_unit_test_chip_h7_SOURCES = testing/tests/unit/test_chip_h7.c $(sim_chip_all_sources)
 testing_tests_unit_test_chip_h7_CPPFLAGS = -I$(top_srcdir)/testing/sim
 testing_tests_unit_test_chip_h7_LDADD = $(CMOCKA_LIBS) $(CRYPTO_LIBS) -lm
 TESTS += testing/tests/unit/test_chip_h7
@@ -41,22 +44,25 @@ TESTS += testing/tests/unit/test_chip_h7
 # scenario file in testing/scenarios/ (found through $top_srcdir, exported by the test harness).
 check_PROGRAMS += testing/tests/unit/test_chip_h7_dual
 testing_tests_unit_test_chip_h7_dual_SOURCES = testing/tests/unit/test_chip_h7_dual.c \
-	testing/tests/unit/chip_h7_testutil.h $(sim_chip_h7_all_sources)
+	testing/tests/unit/chip_h7_testutil.h $(sim_chip_all_sources)
 testing_tests_unit_test_chip_h7_dual_CPPFLAGS = -I$(top_srcdir)/testing/sim
 testing_tests_unit_test_chip_h7_dual_LDADD = $(CMOCKA_LIBS) $(CRYPTO_LIBS) -lm
 TESTS += testing/tests/unit/test_chip_h7_dual
 
 check_PROGRAMS += testing/tests/unit/test_chip_h7_lines
 testing_tests_unit_test_chip_h7_lines_SOURCES = testing/tests/unit/test_chip_h7_lines.c \
-	testing/tests/unit/chip_h7_testutil.h $(sim_chip_h7_all_sources)
+	testing/tests/unit/chip_h7_testutil.h $(sim_chip_all_sources)
 testing_tests_unit_test_chip_h7_lines_CPPFLAGS = -I$(top_srcdir)/testing/sim
 testing_tests_unit_test_chip_h7_lines_LDADD = $(CMOCKA_LIBS) $(CRYPTO_LIBS) -lm
 TESTS += testing/tests/unit/test_chip_h7_lines
 
 check_PROGRAMS += testing/tests/unit/test_chip_h7_scenarios
 testing_tests_unit_test_chip_h7_scenarios_SOURCES = testing/tests/unit/test_chip_h7_scenarios.c \
-	testing/tests/unit/chip_h7_testutil.h $(sim_chip_h7_all_sources)
+	testing/tests/unit/chip_h7_testutil.h $(sim_chip_all_sources)
 testing_tests_unit_test_chip_h7_scenarios_CPPFLAGS = -I$(top_srcdir)/testing/sim \
 	-DSCENARIO_DIR='"$(abs_top_srcdir)/testing/scenarios"'
 testing_tests_unit_test_chip_h7_scenarios_LDADD = $(CMOCKA_LIBS) $(CRYPTO_LIBS) -lm
 TESTS += testing/tests/unit/test_chip_h7_scenarios
+
+# The STM32H5 chip and its DBGMCU.
+include testing/tests/unit/sim_chip_h5.mk

@@ -7,6 +7,10 @@
 #define DA_TESTUTIL_NO_COMMANDS
 #include "da_host_testutil.h"
 
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <openssl/bn.h>
 #include <openssl/ecdsa.h>
 
@@ -52,6 +56,35 @@ static void test_password_file_rules(void **state)
 	assert_int_equal(load_bytes("", 0, &pw, path, sizeof(path)), UB_ERR_ARG);
 	assert_int_equal(ub_da_password_load("/nonexistent/password.bin", &pw), UB_ERR_IO);
 	assert_contains(ub_last_error(), "/nonexistent/password.bin");
+}
+
+static void test_password_generate(void **state)
+{
+	char dir[] = "/tmp/test_da_pwgen_XXXXXX", a[64], b[64];
+	ub_da_password pa, pb;
+	struct stat st;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(a, sizeof(a), "%s/a.bin", dir);
+	snprintf(b, sizeof(b), "%s/b.bin", dir);
+	assert_int_equal(ub_da_password_generate(a), UB_OK);
+	assert_int_equal(stat(a, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(st.st_size, UB_ADAC_PASSWORD_MAX);
+	assert_int_equal(ub_da_password_load(a, &pa), UB_OK);
+	assert_int_equal(pa.len, UB_ADAC_PASSWORD_MAX);
+	for (size_t i = 0; i < pa.len; i++)
+		assert_true(pa.bytes[i] > ' ' && pa.bytes[i] < 0x7f);
+	/* Never overwrites: a second run must not replace a password someone may already rely on. */
+	assert_int_equal(ub_da_password_generate(a), UB_ERR_IO);
+	assert_non_null(strstr(ub_last_error(), "cannot create"));
+	assert_int_equal(ub_da_password_generate(b), UB_OK);
+	assert_int_equal(ub_da_password_load(b, &pb), UB_OK);
+	assert_memory_not_equal(pa.bytes, pb.bytes, pa.len);
+	assert_int_equal(ub_da_password_generate(""), UB_ERR_ARG);
+	unlink(a);
+	unlink(b);
+	rmdir(dir);
 }
 
 static void test_hashes(void **state)
@@ -183,6 +216,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_password_file_rules),
+		cmocka_unit_test(test_password_generate),
 		cmocka_unit_test(test_hashes),
 		cmocka_unit_test(test_cert_key_checks),
 		cmocka_unit_test(test_token_signature_verifies),
