@@ -70,6 +70,15 @@ proc stm32unbrick_h5_identify {} {
 	return $chip
 }
 
+# TZ-Closed and iROT-Provisioned answer non-secure transactions only (facts B.3); OpenOCD's
+# AHB-AP default is secure (CSW bit 30 = 0, facts B.1), so its accesses would all fault there.
+proc stm32unbrick_h5_ap1_security {state} {
+	set ns [expr {[string tolower $state] in {0xc6 0x2e}}]
+	set dap $::stm32unbrick_chipname.dap
+	$dap apsel 1
+	$dap apcsw [expr {$ns ? 0x40000000 : 0}] 0x40000000
+}
+
 # AP0 always (it identifies the chip); AP1 by the plainest strategy that works.  When AP1 is
 # closed, debug authentication tells whether that is the product state (nothing else to try)
 # or a firmware that kills the debug port in Open (then connect under reset).
@@ -80,7 +89,9 @@ proc stm32unbrick_h5_attach {ctxvar timeout_s} {
 		return -code error "AP0 (DBGMCU) does not answer: $chip; check power, wiring and NRST"
 	}
 	dict set ctx chip $chip
-	if {![dict get $chip ap1]} {
+	if {[dict get $chip ap1]} {
+		stm32unbrick_h5_ap1_security [dict get $chip product_state]
+	} else {
 		stm32unbrick_h5_discover ctx
 		set state [dict get $ctx h5 state]
 		if {$state ni {0xed 0x17}} {
@@ -379,7 +390,10 @@ proc stm32unbrick_h5_verify {ctxvar timeout_s} {
 	if {![dict get $chip ap1]} {
 		error "AP1 is still closed after recovery (product state [dict get $chip product_state_name])"
 	}
-	set r [stm32unbrick attach normal -timeout $timeout_s -family stm32h5]
+	stm32unbrick_h5_ap1_security [dict get $chip product_state]
+	# With only non-secure debug, a core running secure code cannot be halted: look, do not halt.
+	set how [expr {[string tolower [dict get $chip product_state]] in {0xc6 0x2e} ? "hot-plug" : "normal"}]
+	set r [stm32unbrick attach $how -timeout $timeout_s -family stm32h5]
 	dict set ctx attach_after $r
 	set chip [stm32unbrick_h5_identify]
 	dict set ctx options_after [stm32unbrick h5 options]

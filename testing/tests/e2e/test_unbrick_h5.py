@@ -171,6 +171,26 @@ def case_tz_closed_certificate():
         sim.cleanup()
 
 
+def case_partial_regression():
+    # Bank 1 secure (watermark over all its 128 sectors), bank 2 non-secure (watermark disabled).
+    sim = chip("partial", "stm32h563zi", "PRODUCT_STATE = 0xC6\nTZEN = 0xB4\nobk.da_cert = %s\n"
+               "SECWM1_STRT = 0\nSECWM1_END = 127\nSECWM2_STRT = 1\nSECWM2_END = 0\n" % fixture("root.cert.pem"))
+    try:
+        before = sim.state()
+        run = unbrick(sim, "recovery/h563.cfg", "-cert", fixture("chain.pem"), "-key", fixture("leaf.key.pem"),
+                      "-partial")
+        st = run.state
+        check(run.rc == EXIT["recovered"], "exit status %s" % run.rc, run.tail(60))
+        check(st["product_state"] == "0xc6", "not TZ-Closed after a partial regression", st["product_state"])
+        check(flash(st)["counters"]["regressions_partial"] == 1, "no partial regression", flash(st)["counters"])
+        check(flash(st)["flash_sha256"]["bank1"] == flash(before)["flash_sha256"]["bank1"],
+              "the secure bank was erased")
+        check(flash(st)["flash_sha256"]["bank2"] == erased("stm32h563zi")["bank2"], "the non-secure bank survived")
+        check(flash(st)["obk"] == flash(before)["obk"], "OBK changed by a partial regression")
+    finally:
+        sim.cleanup()
+
+
 def case_locked():
     sim = chip("locked", "stm32h563zi", "PRODUCT_STATE = 0x5C\nTZEN = 0xC3\n")
     try:
@@ -266,6 +286,8 @@ def main():
              case_closed_password)
     tap.case("TZ-Closed with a certificate: a foreign chain changes nothing, the right key regresses",
              case_tz_closed_certificate)
+    tap.case("TZ-Closed, -partial: non-secure bank erased, secure bank and OBK kept, still TZ-Closed",
+             case_partial_regression)
     tap.case("Locked: permanent, nothing attempted", case_locked)
     tap.case("guards: Open -> TZ-Closed refused; Open -> Provisioning -> provision -> Closed -> regress",
              case_guards_and_forward_path)
