@@ -1,10 +1,13 @@
 # The chip as the transport sees it (testing/sim/chip.h): family dispatch
-# (chip.c, chip_family.h) and the operator-script parser both families use
-# (op_script.c).
+# (chip.c, chip_family.h), the operator-script parser both families use
+# (op_script.c) and what the families share (chip_common.c: state-JSON
+# keys and file, boot0/firmware/operator scenario keys).
 sim_chip_common_sources = \
 	testing/sim/chip.h \
 	testing/sim/chip.c \
 	testing/sim/chip_family.h \
+	testing/sim/chip_common.c \
+	testing/sim/chip_common.h \
 	testing/sim/op_script.c \
 	testing/sim/op_script.h
 

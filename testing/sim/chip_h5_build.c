@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chip_common.h"
 #include "chip_h5_internal.h"
 
 #define JTAG_DP_IDCODE_H5 0x0BA04477u
@@ -155,32 +156,9 @@ static int load_part(h5_chip *chip, scenario *sc, char *err, size_t errlen)
 
 static int load_board_and_scripts(h5_chip *chip, scenario *sc, char *err, size_t errlen)
 {
-	scenario_entry *e = scenario_find(sc, "boot0");
-	char why[200];
-	uint32_t v;
-
-	if (e) {
-		if (scenario_u32(sc, e, &v, err, errlen) != 0)
-			return -1;
-		if (v > 1) {
-			scenario_error(sc, e, err, errlen, "boot0 is 0 or 1");
-			return -1;
-		}
-		chip->boot0 = v;
-	}
-	for (e = scenario_next(sc, "firmware.step", NULL); e; e = scenario_next(sc, "firmware.step", e)) {
-		if (fw_script_add(&chip->script, e->value, why, sizeof(why)) != 0) {
-			scenario_error(sc, e, err, errlen, "%s", why);
-			return -1;
-		}
-	}
-	for (e = scenario_next(sc, "operator.step", NULL); e; e = scenario_next(sc, "operator.step", e)) {
-		if (op_script_add(&chip->ops, e->value, why, sizeof(why)) != 0) {
-			scenario_error(sc, e, err, errlen, "%s", why);
-			return -1;
-		}
-	}
-	return 0;
+	if (chip_scenario_boot0(sc, &chip->boot0, err, errlen) != 0)
+		return -1;
+	return chip_scenario_scripts(sc, &chip->script, &chip->ops, err, errlen);
 }
 
 /*

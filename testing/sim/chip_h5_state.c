@@ -2,8 +2,7 @@
  * The STM32H5 state JSON (documented in testing/README.md, "STM32H5"): the
  * H7's top-level shape where it applies, the product state, then the flash
  * block's keys, the DBGMCU, the DA device, the core's debug view, the AP1
- * gate and the SRAM digests.  Written atomically: a temporary file in the
- * same directory, then rename(2).
+ * gate and the SRAM digests.  Written atomically (chip_write_state_file).
  *
  * The flash block's keys (flash_h5_write_json) sit in their own object,
  * "flash_h5": they include a "counters" object of their own, which at the
@@ -11,21 +10,16 @@
  * only one of two equal keys).  The headline values, product state and
  * TrustZone, are repeated at the top level.
  */
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
 
+#include "chip_common.h"
 #include "chip_h5_internal.h"
 #include "optbytes_h5.h"
 
 static void write_counters(const h5_chip *chip, json_out *j)
 {
 	json_begin_object(j, "counters");
-	json_uint(j, "tck", chip->chain.tck_cycles);
-	json_uint(j, "dr_scans", chip->chain.dr_scans);
-	json_uint(j, "ir_scans", chip->chain.ir_scans);
-	json_uint(j, "ap_transactions", chip->dp.ap_transactions);
-	json_uint(j, "ap_faults", chip->dp.ap_faults);
+	chip_json_link_counters(j, &chip->chain, &chip->dp);
 	json_uint(j, "mem_ap_words", chip->ap0.words_transferred + chip->ap1.words_transferred);
 	json_uint(j, "fw_instructions_before_halt", chip->core.before_halt);
 	json_uint(j, "fw_instructions_total", chip->core.total);
@@ -54,11 +48,7 @@ static void write_json(const h5_chip *chip, json_out *j)
 	json_string(j, "rev", chip->rev_name);
 	json_string(j, "core", h5_core_state(chip));
 	json_string(j, "firmware", h5_firmware_name(chip));
-	json_uint(j, "boot0", chip->boot0 ? 1 : 0);
-	json_bool(j, "powered", chip->powered);
-	json_bool(j, "srst_asserted", chip->srst);
-	json_string(j, "debug_port", h5_debug_alive(chip) ? "alive" : "dead");
-	json_string(j, "debug_port_why", h5_debug_dead_reason(chip));
+	chip_json_pins(j, chip->boot0, chip->powered, chip->srst, h5_debug_alive(chip), h5_debug_dead_reason(chip));
 	json_uint(j, "time_us", chip->now);
 	write_counters(chip, j);
 	json_hex8(j, "product_state", flash_h5_product_state(chip->flash));
@@ -76,35 +66,15 @@ static void write_json(const h5_chip *chip, json_out *j)
 	json_end_object(j);
 }
 
+static void write_json_of(void *chip, json_out *j)
+{
+	write_json(chip, j);
+}
+
 int chip_h5_write_state(sim_chip *c, const char *path, char *err, size_t errlen)
 {
 	h5_chip *chip = h5_of(c);
-	char tmp[4096];
-	json_out j;
-	FILE *f;
 
 	h5_sync(chip);
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		snprintf(err, errlen, "sim_chip_write_state: path too long");
-		return -1;
-	}
-	f = fopen(tmp, "w");
-	if (!f) {
-		snprintf(err, errlen, "sim_chip_write_state: fopen %s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	json_init(&j, f);
-	write_json(chip, &j);
-	json_finish(&j);
-	if (ferror(f) | (fclose(f) != 0)) {
-		snprintf(err, errlen, "sim_chip_write_state: writing %s failed", tmp);
-		remove(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) != 0) {
-		snprintf(err, errlen, "sim_chip_write_state: rename %s -> %s: %s", tmp, path, strerror(errno));
-		remove(tmp);
-		return -1;
-	}
-	return 0;
+	return chip_write_state_file(path, write_json_of, chip, err, errlen);
 }

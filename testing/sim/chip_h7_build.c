@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chip_common.h"
 #include "chip_h7.h"
 #include "chip_h7_internal.h"
 
@@ -177,18 +178,10 @@ static int load_part(sim_chip *chip, scenario *sc, char *err, size_t errlen)
 
 static int load_pins_and_board(sim_chip *chip, scenario *sc, pwr_supply *board, char *err, size_t errlen)
 {
-	scenario_entry *e = scenario_find(sc, "boot0");
-	uint32_t v;
+	scenario_entry *e;
 
-	if (e) {
-		if (scenario_u32(sc, e, &v, err, errlen) != 0)
-			return -1;
-		if (v > 1) {
-			scenario_error(sc, e, err, errlen, "boot0 is 0 or 1");
-			return -1;
-		}
-		chip->boot0 = v;
-	}
+	if (chip_scenario_boot0(sc, &chip->boot0, err, errlen) != 0)
+		return -1;
 	/* Default wiring: what the part's own supply scheme needs (facts A.5). */
 	*board = chip->part->smps ? PWR_SUPPLY_DIRECT_SMPS : PWR_SUPPLY_LDO;
 	e = scenario_find(sc, "board.supply");
@@ -199,15 +192,7 @@ static int load_pins_and_board(sim_chip *chip, scenario *sc, pwr_supply *board, 
 			       : "an LDO-only part: ldo or bypass");
 		return -1;
 	}
-	for (e = scenario_next(sc, "firmware.step", NULL); e; e = scenario_next(sc, "firmware.step", e)) {
-		char why[200];
-
-		if (fw_script_add(&chip->script, e->value, why, sizeof(why)) != 0) {
-			scenario_error(sc, e, err, errlen, "%s", why);
-			return -1;
-		}
-	}
-	return chip_operator_load(chip, sc, err, errlen);
+	return chip_scenario_scripts(sc, &chip->script, &chip->ops, err, errlen);
 }
 
 /*

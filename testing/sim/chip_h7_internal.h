@@ -211,7 +211,6 @@ bool chip_executable_cm7(void *ctx, uint32_t addr);
 bool chip_executable_cm4(void *ctx, uint32_t addr);
 
 /* chip_h7_operator.c */
-int chip_operator_load(sim_chip *chip, scenario *sc, char *err, size_t errlen);
 /* Earliest time a time-driven operator step fires, UINT64_MAX when none is armed. */
 sim_time_us chip_operator_next_time(const sim_chip *chip);
 void chip_operator_fire_due(sim_chip *chip, sim_time_us t);

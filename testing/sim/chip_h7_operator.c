@@ -13,21 +13,6 @@
 
 #include "chip_h7_internal.h"
 
-int chip_operator_load(sim_chip *chip, scenario *sc, char *err, size_t errlen)
-{
-	char why[200];
-
-	scenario_entry *e = NULL;
-
-	while ((e = scenario_next(sc, "operator.step", e)) != NULL) {
-		if (op_script_add(&chip->ops, e->value, why, sizeof(why)) != 0) {
-			scenario_error(sc, e, err, errlen, "%s", why);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static const op_step *armed(const sim_chip *chip)
 {
 	return op_script_armed(&chip->ops);

@@ -1,12 +1,11 @@
 /*
  * The state JSON (documented in testing/README.md): what a test asserts on
- * after OpenOCD has done its work.  Written atomically: a temporary file in
- * the same directory, then rename(2), so a reader never sees half a file.
+ * after OpenOCD has done its work.  Written atomically (chip_write_state_file),
+ * so a reader never sees half a file.
  */
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
 
+#include "chip_common.h"
 #include "chip_h7.h"
 #include "chip_h7_internal.h"
 
@@ -15,11 +14,7 @@ static void write_counters(sim_chip *chip, json_out *j)
 	const core_h7 *core = &chip->cpu[H7_CM7].core;
 
 	json_begin_object(j, "counters");
-	json_uint(j, "tck", chip->chain.tck_cycles);
-	json_uint(j, "dr_scans", chip->chain.dr_scans);
-	json_uint(j, "ir_scans", chip->chain.ir_scans);
-	json_uint(j, "ap_transactions", chip->dp.ap_transactions);
-	json_uint(j, "ap_faults", chip->dp.ap_faults);
+	chip_json_link_counters(j, &chip->chain, &chip->dp);
 	json_uint(j, "mem_ap_words", chip->cpu[H7_CM7].ap.words_transferred + chip->ap1.words_transferred +
 		  chip->ap2.words_transferred + chip->cpu[H7_CM4].ap.words_transferred);
 	json_uint(j, "fw_instructions_before_halt", core->before_halt);
@@ -69,11 +64,7 @@ void chip_write_json(sim_chip *chip, json_out *j)
 	json_string(j, "rev", chip->rev_name);
 	json_string(j, "core", chip_h7_core_state(chip));
 	json_string(j, "firmware", core_h7_program_name(chip->cpu[H7_CM7].core.program));
-	json_uint(j, "boot0", chip->boot0 ? 1 : 0);
-	json_bool(j, "powered", chip->powered);
-	json_bool(j, "srst_asserted", chip->srst);
-	json_string(j, "debug_port", chip_debug_alive(chip) ? "alive" : "dead");
-	json_string(j, "debug_port_why", chip_debug_dead_reason(chip));
+	chip_json_pins(j, chip->boot0, chip->powered, chip->srst, chip_debug_alive(chip), chip_debug_dead_reason(chip));
 	json_bool(j, "debugger_since_power_on", chip->debugger_seen);
 	json_uint(j, "time_us", chip->now);
 	write_counters(chip, j);
@@ -85,34 +76,13 @@ void chip_write_json(sim_chip *chip, json_out *j)
 	json_end_object(j);
 }
 
+static void write_json_of(void *chip, json_out *j)
+{
+	chip_write_json(chip, j);
+}
+
 int chip_h7_write_state(sim_chip *chip, const char *path, char *err, size_t errlen)
 {
-	char tmp[4096];
-	json_out j;
-	FILE *f;
-
 	chip_sync(chip);
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		snprintf(err, errlen, "sim_chip_write_state: path too long");
-		return -1;
-	}
-	f = fopen(tmp, "w");
-	if (!f) {
-		snprintf(err, errlen, "sim_chip_write_state: fopen %s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	json_init(&j, f);
-	chip_write_json(chip, &j);
-	json_finish(&j);
-	if (ferror(f) | (fclose(f) != 0)) {
-		snprintf(err, errlen, "sim_chip_write_state: writing %s failed", tmp);
-		remove(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) != 0) {
-		snprintf(err, errlen, "sim_chip_write_state: rename %s -> %s: %s", tmp, path, strerror(errno));
-		remove(tmp);
-		return -1;
-	}
-	return 0;
+	return chip_write_state_file(path, write_json_of, chip, err, errlen);
 }

@@ -11,4 +11,11 @@ testing_sim_stm32sim_SOURCES += \
 	testing/sim/flash_h7_array.c \
 	testing/sim/flash_h7_state.c \
 	testing/sim/optbytes_h7.c \
-	testing/sim/optbytes_h7.h
+	testing/sim/optbytes_h7.h \
+	$(sim_flash_common_sources)
+
+# Scenario helpers both flash blocks use (flash_h5.mk relies on this line:
+# a source listed twice would be linked twice).
+sim_flash_common_sources = \
+	testing/sim/flash_scenario_common.c \
+	testing/sim/flash_scenario_common.h

@@ -3,7 +3,9 @@
 # write buffer (flash_h5_mem.c), program/erase (flash_h5_ops.c), option change
 # and regressions (flash_h5_optchg.c), arrays and ECC (flash_h5_array.c),
 # scenario keys (flash_h5_scenario.c, flash_h5_contents.c), state JSON
-# (flash_h5_json.c); option-byte rules in optbytes_h5.c.
+# (flash_h5_json.c); option-byte rules in optbytes_h5.c.  The scenario
+# helpers it shares with the H7 flash (flash_scenario_common.c) are built
+# once, from flash.mk.
 testing_sim_stm32sim_SOURCES += \
 	testing/sim/flash_h5.c \
 	testing/sim/flash_h5.h \

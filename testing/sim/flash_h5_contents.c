@@ -5,6 +5,7 @@
  * valid ECC, except those flash.ecc_error names.
  */
 #include "flash_h5_internal.h"
+#include "flash_scenario_common.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -103,15 +104,6 @@ static int place_range(const flash_h5 *f, const scenario *sc, const scenario_ent
 	return 0;
 }
 
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = (*state += 0x9e3779b97f4a7c15ull);
-
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
 /* PATTERN: one byte repeated, or random:SEED (reproducible). */
 static int fill_bytes(const scenario *sc, const scenario_entry *e, const char *pattern, uint8_t *buf, uint32_t len,
 		      char *err, size_t errlen)
@@ -119,18 +111,11 @@ static int fill_bytes(const scenario *sc, const scenario_entry *e, const char *p
 	uint32_t v;
 
 	if (strncmp(pattern, "random:", 7) == 0) {
-		uint64_t state, r = 0;
-
 		if (!parse_token(pattern + 7, &v)) {
 			scenario_error(sc, e, err, errlen, "bad random seed '%s'", pattern + 7);
 			return -1;
 		}
-		state = v;
-		for (uint32_t i = 0; i < len; i++) {
-			if (i % 8 == 0)
-				r = next_random(&state);
-			buf[i] = (uint8_t)(r >> (8 * (i % 8)));
-		}
+		flash_scenario_random_bytes(v, buf, len);
 		return 0;
 	}
 	if (!parse_token(pattern, &v) || v > 0xffu) {

@@ -7,6 +7,7 @@
  * 0x08100000.. bank 2, whatever SWAP_BANK_OPT says, like the JSON hashes.
  */
 #include "flash_h7_internal.h"
+#include "flash_scenario_common.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -150,15 +151,6 @@ static void preload(flash_h7 *f, unsigned b, uint32_t offset, const uint8_t *byt
 		bank->word_state[w] = WORD_PROGRAMMED;
 }
 
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = (*state += 0x9e3779b97f4a7c15ull);
-
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
 static int fill_bytes(const scenario *sc, const scenario_entry *e, const char *pattern, uint8_t *buf, uint32_t len,
 		      char *err, size_t errlen)
 {
@@ -166,18 +158,12 @@ static int fill_bytes(const scenario *sc, const scenario_entry *e, const char *p
 
 	if (strncmp(pattern, "random:", 7) == 0) {
 		uint32_t seed;
-		uint64_t state, r = 0;
 
 		if (!parse_token(pattern + 7, &seed)) {
 			scenario_error(sc, e, err, errlen, "bad random seed '%s'", pattern + 7);
 			return -1;
 		}
-		state = seed;
-		for (uint32_t i = 0; i < len; i++) {
-			if (i % 8 == 0)
-				r = next_random(&state);
-			buf[i] = (uint8_t)(r >> (8 * (i % 8)));
-		}
+		flash_scenario_random_bytes(seed, buf, len);
 		return 0;
 	}
 	if (!parse_token(pattern, &word)) {

@@ -30,6 +30,7 @@ sim_chip_all_sources = $(sim_chip_common_sources) $(sim_chip_h7_sources) \
 	testing/sim/flash_h7.c testing/sim/flash_h7.h testing/sim/flash_h7_internal.h \
 	testing/sim/flash_h7_regs.c testing/sim/flash_h7_ops.c testing/sim/flash_h7_array.c \
 	testing/sim/flash_h7_state.c testing/sim/optbytes_h7.c testing/sim/optbytes_h7.h \
+	$(sim_flash_common_sources) \
 	testing/sim/jtag_tap.c testing/sim/jtag_tap.h testing/sim/jtag_dp.c testing/sim/jtag_dp.h \
 	testing/sim/mem_ap.c testing/sim/mem_ap.h testing/sim/ap.h testing/sim/bus.h \
 	testing/sim/scenario.c testing/sim/scenario.h testing/sim/sim_common.c testing/sim/sim_common.h

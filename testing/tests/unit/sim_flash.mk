@@ -7,6 +7,7 @@ sim_flash_h7_test_sources = \
 	testing/sim/flash_h7_ops.c \
 	testing/sim/flash_h7_array.c \
 	testing/sim/flash_h7_state.c \
+	$(sim_flash_common_sources) \
 	testing/sim/optbytes_h7.c \
 	testing/sim/optbytes_h7.h \
 	testing/sim/sim_common.c \

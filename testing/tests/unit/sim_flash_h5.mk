@@ -1,5 +1,6 @@
 # Unit tests of the STM32H5 flash and option-byte blocks (cmocka, TAP).
 sim_flash_h5_test_sources = \
+	$(sim_flash_common_sources) \
 	testing/sim/flash_h5.c \
 	testing/sim/flash_h5.h \
 	testing/sim/flash_h5_internal.h \
