@@ -28,6 +28,68 @@ GDB = os.environ.get("GDB_MULTIARCH", "gdb-multiarch")
 # outside the tree); by default the one in the build tree.
 STM32SIM = os.environ.get("STM32SIM_BIN") or os.path.join(TOP_BUILDDIR, "testing", "sim", "stm32sim")
 
+# Sanitizer builds (scripts/check-sanitizers) set STM32UNBRICK_SANITIZER_LOGS.  Each
+# test script then gets a directory there that collects what the programs it starts
+# report: ASan/LSan write their reports into it (log_path); UBSan, which in gcc's
+# combined ASan+UBSan runtime ignores log_path and only prints "runtime error:" on
+# stderr, is caught in copies of stderr: OpenOCD's (scripts/openocd-asan tees it into
+# STM32UNBRICK_SANITIZER_REPORT_DIR) and stm32sim's (Sim.stop).  Tap.case fails the
+# case during which a report appeared, whatever the programs' exit statuses were.
+SANITIZER_LOGS = None
+SANITIZER_MARKS = ("runtime error:", "ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                   "ERROR: UndefinedBehaviorSanitizer")
+if os.environ.get("STM32UNBRICK_SANITIZER_LOGS"):
+    SANITIZER_LOGS = os.path.join(os.path.abspath(os.environ["STM32UNBRICK_SANITIZER_LOGS"]),
+                                  os.path.splitext(os.path.basename(sys.argv[0]))[0])
+    shutil.rmtree(SANITIZER_LOGS, ignore_errors=True)
+    os.makedirs(SANITIZER_LOGS)
+    os.environ["STM32UNBRICK_SANITIZER_REPORT_DIR"] = SANITIZER_LOGS
+    for _var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+        _opts = [o for o in os.environ.get(_var, "").split(":") if o]
+        os.environ[_var] = ":".join(_opts + ["log_path=" + os.path.join(SANITIZER_LOGS, "report")])
+
+
+def keep_if_sanitizer_output(path, name):
+    """Copy a program's stderr into the report directory if a sanitizer spoke in it."""
+    if SANITIZER_LOGS is None:
+        return
+    with open(path, errors="replace") as f:
+        text = f.read()
+    if any(mark in text for mark in SANITIZER_MARKS):
+        with open(os.path.join(SANITIZER_LOGS, name), "w") as f:
+            f.write(text)
+
+
+def new_sanitizer_reports(seen, last=False):
+    """Reports written since the last call (their names are added to `seen`).  A
+    stderr copy without a sanitizer message is ordinary output (so far: a program
+    may still be writing it); the last call removes those."""
+    if SANITIZER_LOGS is None:
+        return []
+    reports = []
+    for name in sorted(os.listdir(SANITIZER_LOGS)):
+        if name in seen:
+            continue
+        path = os.path.join(SANITIZER_LOGS, name)
+        with open(path, errors="replace") as f:
+            text = f.read()
+        if "-stderr." in name and not any(mark in text for mark in SANITIZER_MARKS):
+            if last:
+                os.unlink(path)
+            continue
+        seen.add(name)
+        reports.append("sanitizer report %s:\n%s" % (name, sanitizer_excerpt(text)))
+    return reports
+
+
+def sanitizer_excerpt(text, before=3, most=60):
+    """The report itself, not the whole program output around it."""
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if any(m in line for m in SANITIZER_MARKS)), 0)
+    start = max(0, first - before)
+    return "\n".join(lines[start:start + most])
+
+
 def stock_scripts_dir():
     """Stock OpenOCD's own scripts, found without our -s directories, so that a
     test can name a stock file even where ours shadows it."""
@@ -107,6 +169,7 @@ class Sim:
         rc = self.proc.returncode
         self.proc.stdout.close()
         self._log.close()
+        keep_if_sanitizer_output(self.log_path, "stm32sim-stderr.%d" % self.proc.pid)
         self.proc = None
         return rc
 
@@ -209,16 +272,21 @@ class Tap:
     def __init__(self):
         self.n = 0
         self.failed = 0
+        self.reports_seen = set()
 
     def case(self, name, fn, *args):
         self.n += 1
         t0 = time.monotonic()
         try:
             fn(*args)
+            reports = new_sanitizer_reports(self.reports_seen)
+            check(not reports, "a program reported a sanitizer error", *reports)
         except Exception as e:  # every failure is reported, never swallowed
             self.failed += 1
             print("not ok %d - %s" % (self.n, name))
             text = str(e) if isinstance(e, TestFailure) else traceback.format_exc()
+            for report in new_sanitizer_reports(self.reports_seen):
+                text += "\n" + report
             for line in text.splitlines():
                 print("# " + line)
         else:
@@ -231,6 +299,11 @@ class Tap:
         sys.exit(1)
 
     def done(self):
+        if SANITIZER_LOGS is not None:
+            def no_late_reports():
+                reports = new_sanitizer_reports(self.reports_seen, last=True)
+                check(not reports, "a program reported a sanitizer error", *reports)
+            self.case("no sanitizer report outside the cases", no_late_reports)
         print("1..%d" % self.n)
         sys.stdout.flush()
         return 1 if self.failed else 0
