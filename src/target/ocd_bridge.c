@@ -357,9 +357,11 @@ ub_err ocd_ap_write(ocd_bridge *b, ub_ap ap, uint32_t reg, uint32_t value)
 }
 
 /* Everything a block transfer needs, checked before the first command runs. */
-static ub_err check_mem_args(const ocd_bridge *b, const char *op, ub_ap ap, uint32_t addr, const void *words,
-			     size_t count)
+/* `unit`: 4 for 32-bit words, 2 for half-words (alignment, range and the names in messages). */
+static ub_err check_mem_args(const ocd_bridge *b, const char *op, ub_ap ap, uint32_t addr, const void *units,
+			     size_t count, unsigned unit)
 {
+	const char *what = unit == 4 ? "words" : "half-words";
 	ub_err err = check_bridge(b, op);
 
 	if (err)
@@ -367,16 +369,16 @@ static ub_err check_mem_args(const ocd_bridge *b, const char *op, ub_ap ap, uint
 	if (ap.num >= UB_MAX_AP)
 		return ub_fail(UB_ERR_ARG, "%s AP%u 0x%08x: AP out of range (AP0..AP%d)", op, ap.num,
 			       (unsigned)addr, UB_MAX_AP - 1);
-	if (!words)
+	if (!units)
 		return ub_fail(UB_ERR_ARG, "%s AP%u 0x%08x: NULL buffer", op, ap.num, (unsigned)addr);
 	if (count == 0)
-		return ub_fail(UB_ERR_ARG, "%s AP%u 0x%08x: zero words requested", op, ap.num, (unsigned)addr);
-	if (addr & 3)
-		return ub_fail(UB_ERR_ARG, "%s AP%u 0x%08x: address not 4-byte aligned", op, ap.num,
-			       (unsigned)addr);
-	if (count > (((uint64_t)UINT32_MAX + 1) - addr) / 4)
-		return ub_fail(UB_ERR_ARG, "%s AP%u 0x%08x: %zu words run past the end of the 32-bit address space",
-			       op, ap.num, (unsigned)addr, count);
+		return ub_fail(UB_ERR_ARG, "%s AP%u 0x%08x: zero %s requested", op, ap.num, (unsigned)addr, what);
+	if (addr & (unit - 1))
+		return ub_fail(UB_ERR_ARG, "%s AP%u 0x%08x: address not %u-byte aligned", op, ap.num,
+			       (unsigned)addr, unit);
+	if (count > (((uint64_t)UINT32_MAX + 1) - addr) / unit)
+		return ub_fail(UB_ERR_ARG, "%s AP%u 0x%08x: %zu %s run past the end of the 32-bit address space",
+			       op, ap.num, (unsigned)addr, count, what);
 	if (!b->memap[ap.num][0])
 		return ub_fail(UB_ERR_NOT_CONFIGURED,
 			       "%s AP%u 0x%08x: no mem_ap target for AP%u (stm32unbrick bridge -memap)", op, ap.num,
@@ -434,7 +436,7 @@ static ub_err mem_read_block(ocd_bridge *b, ub_ap ap, uint32_t addr, uint32_t *w
 
 ub_err ocd_mem_read(ocd_bridge *b, ub_ap ap, uint32_t addr, uint32_t *words, size_t count)
 {
-	ub_err err = check_mem_args(b, "mem read", ap, addr, words, count);
+	ub_err err = check_mem_args(b, "mem read", ap, addr, words, count, 4);
 	size_t done = 0;
 
 	while (!err && done < count) {
@@ -448,111 +450,65 @@ ub_err ocd_mem_read(ocd_bridge *b, ub_ap ap, uint32_t addr, uint32_t *words, siz
 	return err;
 }
 
-static ub_err mem_write_block(ocd_bridge *b, ub_ap ap, uint32_t addr, const uint32_t *words, size_t count)
+/* One `write_memory ADDR WIDTH LIST`: `units` holds uint32_t (width 32) or uint16_t (width 16). */
+static ub_err mem_write_block(ocd_bridge *b, const char *op, ub_ap ap, uint32_t addr, const void *units,
+			      size_t count, unsigned width)
 {
 	const char *target = b->memap[ap.num];
-	char ctx[OCD_CTX_MAX];
+	char ctx[OCD_CTX_MAX], buf[12];
 	Jim_Obj *objv[5];
 	Jim_Obj *data = Jim_NewListObj(b->interp, NULL, 0);
 	int rc;
 
-	snprintf(ctx, sizeof(ctx), "mem write AP%u 0x%08x (%zu words, target %s)", ap.num, (unsigned)addr, count,
-		 target);
-	for (size_t i = 0; i < count; i++)
-		Jim_ListAppendElement(b->interp, data, hex_word(b, words[i]));
+	snprintf(ctx, sizeof(ctx), "%s AP%u 0x%08x (%zu %s, target %s)", op, ap.num, (unsigned)addr, count,
+		 width == 32 ? "words" : "half-words", target);
+	for (size_t i = 0; i < count; i++) {
+		if (width == 32) {
+			Jim_ListAppendElement(b->interp, data, hex_word(b, ((const uint32_t *)units)[i]));
+		} else {
+			snprintf(buf, sizeof(buf), "0x%04x", (unsigned)((const uint16_t *)units)[i]);
+			Jim_ListAppendElement(b->interp, data, word(b, buf));
+		}
+	}
 	objv[0] = word(b, target);
 	objv[1] = word(b, "write_memory");
 	objv[2] = hex_word(b, addr);
-	objv[3] = word(b, "32");
+	objv[3] = word(b, width == 32 ? "32" : "16");
 	objv[4] = data;
 	rc = ocd_eval(b, 5, objv);
 	if (rc != JIM_OK)
 		return fail_command(b, UB_ERR_MEM_WRITE, rc, ctx);
 	return expect_no_output(b, ctx);
+}
+
+/* At most OCD_MAX_WORDS_PER_CMD units per OpenOCD command. */
+static ub_err mem_write_units(ocd_bridge *b, const char *op, ub_ap ap, uint32_t addr, const void *units,
+			      size_t count, unsigned width)
+{
+	const unsigned unit = width / 8;
+	ub_err err = check_mem_args(b, op, ap, addr, units, count, unit);
+	size_t done = 0;
+
+	while (!err && done < count) {
+		size_t n = count - done;
+
+		if (n > OCD_MAX_WORDS_PER_CMD)
+			n = OCD_MAX_WORDS_PER_CMD;
+		err = mem_write_block(b, op, ap, addr + (uint32_t)(done * unit),
+				      (const uint8_t *)units + done * unit, n, width);
+		done += n;
+	}
+	return err;
 }
 
 ub_err ocd_mem_write(ocd_bridge *b, ub_ap ap, uint32_t addr, const uint32_t *words, size_t count)
 {
-	ub_err err = check_mem_args(b, "mem write", ap, addr, words, count);
-	size_t done = 0;
-
-	while (!err && done < count) {
-		size_t n = count - done;
-
-		if (n > OCD_MAX_WORDS_PER_CMD)
-			n = OCD_MAX_WORDS_PER_CMD;
-		err = mem_write_block(b, ap, addr + (uint32_t)(done * 4), words + done, n);
-		done += n;
-	}
-	return err;
-}
-
-/* Half-word blocks: the same rules as 32-bit ones, with 2-byte alignment and units. */
-static ub_err check_mem16_args(const ocd_bridge *b, ub_ap ap, uint32_t addr, const uint16_t *halves,
-			       size_t count)
-{
-	ub_err err = check_bridge(b, "mem write16");
-
-	if (err)
-		return err;
-	if (ap.num >= UB_MAX_AP)
-		return ub_fail(UB_ERR_ARG, "mem write16 AP%u 0x%08x: AP out of range (AP0..AP%d)", ap.num,
-			       (unsigned)addr, UB_MAX_AP - 1);
-	if (!halves || count == 0)
-		return ub_fail(UB_ERR_ARG, "mem write16 AP%u 0x%08x: NULL buffer or zero half-words", ap.num,
-			       (unsigned)addr);
-	if (addr & 1)
-		return ub_fail(UB_ERR_ARG, "mem write16 AP%u 0x%08x: address not 2-byte aligned", ap.num,
-			       (unsigned)addr);
-	if (count > (((uint64_t)UINT32_MAX + 1) - addr) / 2)
-		return ub_fail(UB_ERR_ARG, "mem write16 AP%u 0x%08x: %zu half-words run past the end of the 32-bit "
-			       "address space", ap.num, (unsigned)addr, count);
-	if (!b->memap[ap.num][0])
-		return ub_fail(UB_ERR_NOT_CONFIGURED,
-			       "mem write16 AP%u 0x%08x: no mem_ap target for AP%u (stm32unbrick bridge -memap)",
-			       ap.num, (unsigned)addr, ap.num);
-	return UB_OK;
-}
-
-static ub_err mem_write16_block(ocd_bridge *b, ub_ap ap, uint32_t addr, const uint16_t *halves, size_t count)
-{
-	const char *target = b->memap[ap.num];
-	char ctx[OCD_CTX_MAX], buf[8];
-	Jim_Obj *objv[5];
-	Jim_Obj *data = Jim_NewListObj(b->interp, NULL, 0);
-	int rc;
-
-	snprintf(ctx, sizeof(ctx), "mem write16 AP%u 0x%08x (%zu half-words, target %s)", ap.num, (unsigned)addr,
-		 count, target);
-	for (size_t i = 0; i < count; i++) {
-		snprintf(buf, sizeof(buf), "0x%04x", (unsigned)halves[i]);
-		Jim_ListAppendElement(b->interp, data, word(b, buf));
-	}
-	objv[0] = word(b, target);
-	objv[1] = word(b, "write_memory");
-	objv[2] = hex_word(b, addr);
-	objv[3] = word(b, "16");
-	objv[4] = data;
-	rc = ocd_eval(b, 5, objv);
-	if (rc != JIM_OK)
-		return fail_command(b, UB_ERR_MEM_WRITE, rc, ctx);
-	return expect_no_output(b, ctx);
+	return mem_write_units(b, "mem write", ap, addr, words, count, 32);
 }
 
 ub_err ocd_mem_write16(ocd_bridge *b, ub_ap ap, uint32_t addr, const uint16_t *halves, size_t count)
 {
-	ub_err err = check_mem16_args(b, ap, addr, halves, count);
-	size_t done = 0;
-
-	while (!err && done < count) {
-		size_t n = count - done;
-
-		if (n > OCD_MAX_WORDS_PER_CMD)
-			n = OCD_MAX_WORDS_PER_CMD;
-		err = mem_write16_block(b, ap, addr + (uint32_t)(done * 2), halves + done, n);
-		done += n;
-	}
-	return err;
+	return mem_write_units(b, "mem write16", ap, addr, halves, count, 16);
 }
 
 /* CSW Size [2:0] and AddrInc [5:4]: OpenOCD sets them per transfer and `apcsw` refuses them (0.12). */
