@@ -161,7 +161,8 @@ static ub_err sha256(const char *what, const uint8_t *data, size_t len, uint8_t 
 ub_err ub_da_password_generate(const char *path)
 {
 	/* 64 symbols: each random byte gives 6 bits without bias. */
-	static const char symbols[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_+=.:";
+	static const char symbols[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_+=.:@";
+	_Static_assert(sizeof(symbols) - 1 == 64, "password alphabet must have 64 symbols");
 	uint8_t rnd[UB_ADAC_PASSWORD_MAX];
 	char pw[UB_ADAC_PASSWORD_MAX];
 	ub_err e = UB_OK;
