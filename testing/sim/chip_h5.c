@@ -58,6 +58,9 @@ static sim_time_us next_event(const h5_chip *chip)
 
 	if (chip->power_on_pending && chip->power_on_at < t)
 		t = chip->power_on_at;
+	/* An operator step waits for a flash event: stop at every operation boundary so that none is missed. */
+	if (chip->powered && op_script_wants_flash_events(&chip->ops) && flash_h5_next_change(chip->flash) < t)
+		t = flash_h5_next_change(chip->flash);
 	return t;
 }
 
@@ -102,7 +105,8 @@ const char *h5_debug_dead_reason(const h5_chip *chip)
 void h5_system_reset_assert(h5_chip *chip)
 {
 	chip->system_resets++;
-	flash_h5_system_reset(chip->flash); /* interrupts an erase, a program, an option change */
+	/* Interrupts an erase, a program, an option change, at the chip's time (an operator fault's instant). */
+	flash_h5_system_reset_at(chip->flash, chip->now);
 	da_device_reset_assert(chip->da);
 	h5_mem_system_reset(chip);
 	h5_cpu_reset_enter(chip);
@@ -110,7 +114,7 @@ void h5_system_reset_assert(h5_chip *chip)
 
 void h5_system_reset_release(h5_chip *chip)
 {
-	flash_h5_system_reset(chip->flash); /* the option bytes load */
+	flash_h5_system_reset_at(chip->flash, chip->now); /* the option bytes load */
 	h5_cpu_reset_release(chip);
 }
 
@@ -119,7 +123,7 @@ void h5_power_off(h5_chip *chip)
 	if (!chip->powered)
 		return;
 	sim_log_info("chip: power off");
-	flash_h5_system_reset(chip->flash);
+	flash_h5_system_reset_at(chip->flash, chip->now);
 	da_device_reset_assert(chip->da);
 	h5_cpu_reset_enter(chip);
 	chip->powered = false;
@@ -140,6 +144,7 @@ void h5_power_on(h5_chip *chip)
 	dbgmcu_h5_power_on(&chip->dbgmcu);
 	da_device_power_on(chip->da);
 	flash_h5_power_on(chip->flash);
+	flash_h5_set_listener(chip->flash, h5_operator_flash_event, chip);
 	h5_mem_power_on(chip);
 	h5_cpu_power_on(chip);
 	if (!chip->srst)
@@ -147,6 +152,32 @@ void h5_power_on(h5_chip *chip)
 }
 
 /* --------------------------------------------------------- operator -- */
+
+/*
+ * The board pulls NRST for a moment (a supervisor glitch, a tapped reset
+ * button): exactly what a probe-driven NRST assert and release at this
+ * instant does.  If the probe holds SRST the system is already in reset.
+ */
+static void srst_pulse(h5_chip *chip)
+{
+	if (!chip->powered || chip->srst) {
+		sim_log_info("operator: NRST pulse has no effect (%s)",
+			     chip->srst ? "the probe holds SRST" : "unpowered");
+		return;
+	}
+	sim_log_info("chip: NRST pulsed by the board");
+	h5_system_reset_assert(chip);
+	h5_system_reset_release(chip);
+}
+
+/* The flash block's listener: counts events for `during` / `after_op` steps (op_script.h). */
+void h5_operator_flash_event(void *ctx, sim_flash_event ev, sim_flash_phase phase, sim_time_us start,
+			     sim_time_us end)
+{
+	h5_chip *chip = ctx;
+
+	op_script_flash_event(&chip->ops, ev, phase, start, end);
+}
 
 static void run_actions(h5_chip *chip, const op_step *st, sim_time_us t)
 {
@@ -175,6 +206,9 @@ static void run_actions(h5_chip *chip, const op_step *st, sim_time_us t)
 			break;
 		case OP_DISCONNECT:
 			chip->wants_disconnect = true;
+			break;
+		case OP_SRST_PULSE:
+			srst_pulse(chip);
 			break;
 		}
 	}

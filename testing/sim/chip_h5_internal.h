@@ -153,6 +153,8 @@ void h5_power_on(h5_chip *chip);
 void h5_system_reset_assert(h5_chip *chip);
 void h5_system_reset_release(h5_chip *chip);
 void h5_operator_session(h5_chip *chip);
+void h5_operator_flash_event(void *ctx, sim_flash_event ev, sim_flash_phase phase, sim_time_us start,
+			     sim_time_us end);
 
 /* chip_h5_build.c */
 void chip_h5_destroy(sim_chip *chip);

@@ -30,6 +30,7 @@ static void write_counters(const h5_chip *chip, json_out *j)
 	json_uint(j, "flash_busy_us", flash_h5_busy_total_us(chip->flash));
 	json_uint(j, "sessions", chip->sessions);
 	json_uint(j, "sram_erases", chip->sram_erases);
+	json_uint(j, "operator_steps_fired", chip->ops.next);
 	json_end_object(j);
 }
 

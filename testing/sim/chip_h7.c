@@ -44,6 +44,9 @@ static sim_time_us next_event(const sim_chip *chip)
 
 	if (chip->power_on_pending && chip->power_on_at < t)
 		t = chip->power_on_at;
+	/* An operator step waits for a flash event: stop at every operation boundary so that none is missed. */
+	if (op_script_wants_flash_events(&chip->ops) && flash_h7_next_change(chip->flash) < t)
+		t = flash_h7_next_change(chip->flash);
 	return t;
 }
 
@@ -93,14 +96,15 @@ void chip_update_intrusion(sim_chip *chip)
 /* Reset sequence end: option bytes load, boot addresses chosen by BOOT0, vector fetches. */
 void chip_system_reset_release(sim_chip *chip)
 {
-	flash_h7_system_reset(chip->flash);
+	flash_h7_system_reset_at(chip->flash, chip->now);
 	chip_cpus_reset_release(chip);
 }
 
 void chip_system_reset_assert(sim_chip *chip)
 {
 	chip->system_resets++;
-	flash_h7_system_reset(chip->flash); /* interrupts a running erase/program/option change */
+	/* Interrupts a running erase/program/option change, at the chip's time (an operator fault's instant). */
+	flash_h7_system_reset_at(chip->flash, chip->now);
 	pwr_h7_system_reset(&chip->pwr);
 	chip_sysctl_reset(chip);
 	chip_cpus_reset_enter(chip);
@@ -111,7 +115,7 @@ void chip_power_off(sim_chip *chip)
 	if (!chip->powered)
 		return;
 	sim_log_info("chip: power off");
-	flash_h7_system_reset(chip->flash);
+	flash_h7_system_reset_at(chip->flash, chip->now);
 	chip_cpus_reset_enter(chip);
 	chip->powered = false;
 	chip->supply_lockout = false; /* VCORE is gone anyway; the next power-on starts clean */
@@ -137,6 +141,7 @@ void chip_power_on(sim_chip *chip)
 	apbd_power_on(&chip->apbd);
 	pwr_h7_power_on(&chip->pwr);
 	flash_h7_power_on(chip->flash);
+	flash_h7_set_listener(chip->flash, chip_operator_flash_event, chip);
 	chip_mem_power_on(chip);
 	chip_sysctl_reset(chip);
 	chip_cpus_power_on(chip);

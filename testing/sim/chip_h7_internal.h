@@ -215,6 +215,9 @@ bool chip_executable_cm4(void *ctx, uint32_t addr);
 sim_time_us chip_operator_next_time(const sim_chip *chip);
 void chip_operator_fire_due(sim_chip *chip, sim_time_us t);
 void chip_operator_session(sim_chip *chip);
+/* The flash block's listener (sim_flash_listener): counts events for `during` / `after_op` steps. */
+void chip_operator_flash_event(void *ctx, sim_flash_event ev, sim_flash_phase phase, sim_time_us start,
+			       sim_time_us end);
 
 /* chip_h7_state.c */
 void chip_write_json(sim_chip *chip, json_out *j);

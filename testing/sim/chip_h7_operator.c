@@ -23,6 +23,24 @@ sim_time_us chip_operator_next_time(const sim_chip *chip)
 	return op_script_next_time(&chip->ops, chip->srst, chip->srst_since);
 }
 
+/*
+ * The board pulls NRST for a moment (a supervisor glitch, a tapped reset
+ * button): exactly what a probe-driven NRST assert and release at this
+ * instant does.  If the probe holds SRST the system is already in reset and
+ * stays there; without VCORE (unpowered, supply lockout) NRST reaches nothing.
+ */
+static void srst_pulse(sim_chip *chip)
+{
+	if (!chip->powered || chip->supply_lockout || chip->srst) {
+		sim_log_info("operator: NRST pulse has no effect (%s)",
+			     chip->srst ? "the probe holds SRST" : "no core supply");
+		return;
+	}
+	sim_log_info("chip: NRST pulsed by the board");
+	chip_system_reset_assert(chip);
+	chip_system_reset_release(chip);
+}
+
 static void run_actions(sim_chip *chip, const op_step *st, sim_time_us t)
 {
 	sim_log_info("operator: %s (at %llu us)", st->text, (unsigned long long)t);
@@ -51,6 +69,9 @@ static void run_actions(sim_chip *chip, const op_step *st, sim_time_us t)
 		case OP_DISCONNECT:
 			chip->wants_disconnect = true;
 			break;
+		case OP_SRST_PULSE:
+			srst_pulse(chip);
+			break;
 		}
 	}
 }
@@ -69,4 +90,12 @@ void chip_operator_session(sim_chip *chip)
 
 	if (st && st->trigger == OP_TRIGGER_SESSION && st->arg == chip->sessions)
 		run_actions(chip, st, chip->now);
+}
+
+void chip_operator_flash_event(void *ctx, sim_flash_event ev, sim_flash_phase phase, sim_time_us start,
+			       sim_time_us end)
+{
+	sim_chip *chip = ctx;
+
+	op_script_flash_event(&chip->ops, ev, phase, start, end);
 }

@@ -174,11 +174,10 @@ void fh5_resume_regression(flash_h5 *f, sim_time_us now)
 	fh5_regression_start(f, ps == H5PS_NS_REGRESSION, now);
 }
 
-static void reset(flash_h5 *f, bool power_on)
+static void reset(flash_h5 *f, bool power_on, sim_time_us now)
 {
-	sim_time_us now = sim_now_us();
-
 	flash_h5_update(f, now);
+	now = f->time; /* the block may have been brought further by an access already */
 	f->opsr = 0;
 	fh5_ops_interrupt(f, now); /* records the cut operation in OPSR */
 	reset_registers(f);
@@ -191,17 +190,42 @@ static void reset(flash_h5 *f, bool power_on)
 
 void flash_h5_system_reset(flash_h5 *f)
 {
-	reset(f, false);
+	reset(f, false, sim_now_us());
+}
+
+void flash_h5_system_reset_at(flash_h5 *f, sim_time_us at)
+{
+	reset(f, false, at);
 }
 
 void flash_h5_power_on(flash_h5 *f)
 {
-	reset(f, true);
+	reset(f, true, sim_now_us());
 }
 
 void flash_h5_update(flash_h5 *f, sim_time_us now)
 {
+	if (now < f->time)
+		now = f->time;
+	f->time = now;
 	fh5_ops_update(f, now);
+}
+
+sim_time_us flash_h5_next_change(const flash_h5 *f)
+{
+	return f->op.kind != OP_NONE ? f->op.end : UINT64_MAX;
+}
+
+void flash_h5_set_listener(flash_h5 *f, sim_flash_listener fn, void *ctx)
+{
+	f->listener = fn;
+	f->listener_ctx = ctx;
+}
+
+void fh5_notify(const flash_h5 *f, sim_flash_event ev, sim_flash_phase phase, sim_time_us start, sim_time_us end)
+{
+	if (f->listener)
+		f->listener(f->listener_ctx, ev, phase, start, end);
 }
 
 bool flash_h5_busy(const flash_h5 *f)

@@ -93,9 +93,26 @@ sim_bus_result flash_h5_mem_write(flash_h5 *f, uint32_t addr, unsigned size, boo
 /* Resets.  A system reset interrupts whatever runs and reloads the option
  * bytes into the _CUR registers. */
 void flash_h5_system_reset(flash_h5 *f);
+/*
+ * The same at simulated time `at` (an operator fault fired at an exact
+ * instant); `at` earlier than the block's latest update counts as that update.
+ */
+void flash_h5_system_reset_at(flash_h5 *f, sim_time_us at);
 void flash_h5_power_on(flash_h5 *f);
 /* Complete operations whose busy time has elapsed. */
 void flash_h5_update(flash_h5 *f, sim_time_us now);
+/* The next time the running operation ends (and a waiting one may start), UINT64_MAX when idle. */
+sim_time_us flash_h5_next_change(const flash_h5 *f);
+/*
+ * Who hears about operations starting and completing (sim_flash_listener,
+ * sim_common.h): quad-word programs of user flash and OBK (not OTP
+ * half-words), sector erases, bank erases (a mass erase is one mass_erase and
+ * one bank_erase per bank, all with the same times), option changes the
+ * rules accept (OPTSTRT).  A regression (started or resumed) is reported as
+ * an erase: a full one as mass_erase plus two bank_erase, a partial one as a
+ * bank_erase per bank it erases.  NULL: nobody.
+ */
+void flash_h5_set_listener(flash_h5 *f, sim_flash_listener fn, void *ctx);
 bool flash_h5_busy(const flash_h5 *f);
 /* Total simulated microseconds spent busy (erase, program, option change, regression). */
 sim_time_us flash_h5_busy_total_us(const flash_h5 *f);

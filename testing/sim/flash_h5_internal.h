@@ -195,6 +195,9 @@ struct flash_h5 {
 	bool reset_request;
 	sim_time_us busy_total;
 	fh5_counters count;
+	sim_time_us time;          /* latest update: a reset is never earlier */
+	sim_flash_listener listener;
+	void *listener_ctx;
 };
 
 /* flash_h5_array.c: bytes and ECC state of one area. */
@@ -236,6 +239,7 @@ void fh5_reg_write(flash_h5 *f, bool secure_access, uint32_t offset, uint32_t va
 int fh5_apply_contents(flash_h5 *f, scenario *sc, char *err, size_t errlen);
 
 /* flash_h5.c */
+void fh5_notify(const flash_h5 *f, sim_flash_event ev, sim_flash_phase phase, sim_time_us start, sim_time_us end);
 void fh5_load_options(flash_h5 *f);
 void fh5_resume_regression(flash_h5 *f, sim_time_us now);
 

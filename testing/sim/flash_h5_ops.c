@@ -55,6 +55,8 @@ static void begin_program(flash_h5 *f, const fh5_op *op, sim_time_us start)
 	f->op.start = start;
 	f->op.end = start + (op->area == AREA_OTP ? fh5_timing_table.otp_program_us
 						  : fh5_timing_table.qw_program_us);
+	if (op->area != AREA_OTP)
+		fh5_notify(f, SIM_FLASH_EV_PROGRAM, SIM_FLASH_STARTED, f->op.start, f->op.end);
 }
 
 void fh5_schedule_program(flash_h5 *f, const fh5_op *op, sim_time_us now)
@@ -145,6 +147,20 @@ static uint32_t erase_refusal(const flash_h5 *f, unsigned dom, uint32_t cr, fh5_
 	return add_bank(f, dom, 0, &op->set) | add_bank(f, dom, 1, &op->set);
 }
 
+/* A mass erase is one mass_erase event and a bank_erase per bank, all over the same time. */
+static void notify_erase(const flash_h5 *f, const fh5_op *op, sim_flash_phase phase)
+{
+	if (op->erase == ER_SECTOR) {
+		fh5_notify(f, SIM_FLASH_EV_SECTOR_ERASE, phase, op->start, op->end);
+		return;
+	}
+	if (op->erase == ER_MASS) {
+		fh5_notify(f, SIM_FLASH_EV_MASS_ERASE, phase, op->start, op->end);
+		fh5_notify(f, SIM_FLASH_EV_BANK_ERASE, phase, op->start, op->end);
+	}
+	fh5_notify(f, SIM_FLASH_EV_BANK_ERASE, phase, op->start, op->end);
+}
+
 void fh5_start_erase(flash_h5 *f, unsigned dom, uint32_t cr, sim_time_us now)
 {
 	uint32_t bit;
@@ -163,6 +179,7 @@ void fh5_start_erase(flash_h5 *f, unsigned dom, uint32_t cr, sim_time_us now)
 	op.start = now;
 	op.end = now + erase_duration(f, op.erase);
 	f->op = op;
+	notify_erase(f, &op, SIM_FLASH_STARTED);
 }
 
 void fh5_apply_erase_set(flash_h5 *f, const fh5_erase_set *set)
@@ -238,8 +255,10 @@ static void complete_program(flash_h5 *f, const fh5_op *op)
 {
 	fa5_program(&f->array[op->area], op->unit, op->data);
 	f->dom[op->dom].sr |= SR_EOP;
-	if (op->area != AREA_OTP)
+	if (op->area != AREA_OTP) {
 		f->count.quad_words_programmed++;
+		fh5_notify(f, SIM_FLASH_EV_PROGRAM, SIM_FLASH_DONE, op->start, op->end);
+	}
 }
 
 static void complete_erase(flash_h5 *f, const fh5_op *op)
@@ -252,6 +271,7 @@ static void complete_erase(flash_h5 *f, const fh5_op *op)
 		f->count.bank_erases++;
 	else
 		f->count.mass_erases++;
+	notify_erase(f, op, SIM_FLASH_DONE);
 }
 
 static void complete(flash_h5 *f, const fh5_op *op)
@@ -319,10 +339,12 @@ static uint32_t opsr_for(const fh5_op *op)
 
 /*
  * A system reset or power loss now.  A program leaves its unit corrupt; an
- * erase or regression leaves its area partly erased (cut_erase); an option
- * change leaves the option bytes unchanged (UNCONFIRMED, as on the H7 model).
- * A regression's PRODUCT_STATE stays Regression / NS-Regression, so the next
- * boot resumes it.
+ * erase or regression leaves its area partly erased (cut_erase).  An option
+ * change leaves every option byte unchanged, PRODUCT_STATE included: facts
+ * B.2/B.3 say nothing about a cut OPTSTRT: UNCONFIRMED, chosen (the H7
+ * model leaves RDP at a level-1 value instead, flash_h7_ops.c; nothing backs
+ * a half-moved product state on the H5).  A regression's
+ * PRODUCT_STATE stays Regression / NS-Regression, so the next boot resumes it.
  */
 void fh5_ops_interrupt(flash_h5 *f, sim_time_us now)
 {

@@ -39,6 +39,9 @@ void fh5_option_start(flash_h5 *f, sim_time_us now)
 	op.start = now;
 	op.end = now + fh5_timing_table.option_change_us;
 	f->op = op;
+	/* A change the rules refuse is not an accepted option change: no event (op_script.h "optstart"). */
+	if (!op.plan.refused)
+		fh5_notify(f, SIM_FLASH_EV_OPTSTART, SIM_FLASH_STARTED, op.start, op.end);
 }
 
 /* Option bytes whose effect the model leaves out: say so whenever they are in force. */
@@ -70,6 +73,7 @@ void fh5_option_complete(flash_h5 *f, const fh5_op *op)
 	}
 	optbytes_h5_commit(&f->ob, &op->plan);
 	f->count.option_changes++;
+	fh5_notify(f, SIM_FLASH_EV_OPTSTART, SIM_FLASH_DONE, op->start, op->end);
 	fh5_log_unmodelled_options(f);
 	if (op->plan.landed_short)
 		sim_log_info("flash: PRODUCT_STATE 0xed -> beyond Provisioning requested: the chip stops in "
@@ -100,6 +104,25 @@ static void regression_set(const flash_h5 *f, bool partial, fh5_erase_set *set)
 	set->obk = !partial && f->line->obk;
 }
 
+/*
+ * A regression erases like the ROM's own mass erase: reported as one
+ * mass_erase (full only) and a bank_erase per bank it erases, so that an
+ * operator step can cut it (op_script.h) as it would cut a mass erase.
+ */
+static void notify_regression(const flash_h5 *f, const fh5_op *op, sim_flash_phase phase)
+{
+	if (!op->partial)
+		fh5_notify(f, SIM_FLASH_EV_MASS_ERASE, phase, op->start, op->end);
+	for (unsigned b = 0; b < 2; b++) {
+		bool any = false;
+
+		for (unsigned s = 0; s < f->sectors; s++)
+			any = any || op->set.sector[b][s];
+		if (any)
+			fh5_notify(f, SIM_FLASH_EV_BANK_ERASE, phase, op->start, op->end);
+	}
+}
+
 void fh5_regression_start(flash_h5 *f, bool partial, sim_time_us now)
 {
 	fh5_op op;
@@ -121,6 +144,7 @@ void fh5_regression_start(flash_h5 *f, bool partial, sim_time_us now)
 	f->op = op;
 	sim_log_info("flash: %s regression started (%llu us)", partial ? "partial" : "full",
 		     (unsigned long long)(op.end - op.start));
+	notify_regression(f, &op, SIM_FLASH_STARTED);
 }
 
 void fh5_regression_complete(flash_h5 *f, const fh5_op *op)
@@ -134,6 +158,7 @@ void fh5_regression_complete(flash_h5 *f, const fh5_op *op)
 	else
 		f->count.regressions_full++;
 	f->reset_request = true;
+	notify_regression(f, op, SIM_FLASH_DONE);
 	sim_log_info("flash: %s regression done: PRODUCT_STATE 0x%02x, reset requested",
 		     op->partial ? "partial" : "full", ps);
 }

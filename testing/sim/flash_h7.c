@@ -174,15 +174,19 @@ void fh_load_options(flash_h7 *f)
 	f->swapped = f->line->has_swap && f->banks == 2 && (f->ob.cur[OB_OPTSR] & OB_OPTSR_SWAP_BANK_OPT);
 }
 
+void flash_h7_system_reset_at(flash_h7 *f, sim_time_us at)
+{
+	flash_h7_update(f, at);
+	at = f->time; /* the block may have been brought further by an access already */
+	for (unsigned b = 0; b < f->banks; b++)
+		fh_bank_interrupt(f, b, at);
+	fh_option_interrupt(f, at);
+	reset_registers(f);
+}
+
 void flash_h7_system_reset(flash_h7 *f)
 {
-	sim_time_us now = sim_now_us();
-
-	flash_h7_update(f, now);
-	for (unsigned b = 0; b < f->banks; b++)
-		fh_bank_interrupt(f, b, now);
-	fh_option_interrupt(f, now);
-	reset_registers(f);
+	flash_h7_system_reset_at(f, sim_now_us());
 }
 
 void flash_h7_power_on(flash_h7 *f)
@@ -193,11 +197,36 @@ void flash_h7_power_on(flash_h7 *f)
 
 void flash_h7_update(flash_h7 *f, sim_time_us now)
 {
+	if (now < f->time)
+		now = f->time;
+	f->time = now;
 	fh_option_update(f, now);
 	for (unsigned b = 0; b < f->banks; b++)
 		fh_bank_update(f, b, now);
-	if (f->mass_erase && !fh_bank_busy(f, 0) && !(f->banks == 2 && fh_bank_busy(f, 1)))
+	if (f->mass_erase && !fh_bank_busy(f, 0) && !(f->banks == 2 && fh_bank_busy(f, 1))) {
 		f->mass_erase = false;
+		if (f->mass_reported)
+			fh_notify(f, SIM_FLASH_EV_MASS_ERASE, SIM_FLASH_DONE, f->mass_start, f->mass_end);
+	}
+}
+
+sim_time_us flash_h7_next_change(const flash_h7 *f)
+{
+	const flash_h7_optop *o = &f->optop;
+	sim_time_us t = UINT64_MAX;
+
+	if (o->busy)
+		t = (o->plan.regression && !o->erase_done) ? o->erase_end : o->end;
+	for (unsigned b = 0; b < f->banks; b++)
+		if (f->bank[b].op.kind != OP_NONE && f->bank[b].op.end < t)
+			t = f->bank[b].op.end;
+	return t;
+}
+
+void flash_h7_set_listener(flash_h7 *f, sim_flash_listener fn, void *ctx)
+{
+	f->listener = fn;
+	f->listener_ctx = ctx;
 }
 
 void flash_h7_set_intrusion(flash_h7 *f, bool intrusion)

@@ -58,9 +58,22 @@ void flash_h7_set_intrusion(flash_h7 *f, bool intrusion);
 
 /* Resets.  A system reset (NRST, SYSRESETREQ) interrupts whatever is running. */
 void flash_h7_system_reset(flash_h7 *f);
+/*
+ * The same at simulated time `at` (an operator fault fired at an exact
+ * instant); `at` earlier than the block's latest update counts as that update.
+ */
+void flash_h7_system_reset_at(flash_h7 *f, sim_time_us at);
 void flash_h7_power_on(flash_h7 *f);
 /* Complete operations whose busy time has elapsed. */
 void flash_h7_update(flash_h7 *f, sim_time_us now);
+/* The next time an operation ends (and a queued one may start), UINT64_MAX when idle. */
+sim_time_us flash_h7_next_change(const flash_h7 *f);
+/*
+ * Who hears about operations starting and completing (sim_flash_listener,
+ * sim_common.h): word programs, sector/bank/mass erases, accepted option
+ * changes (OPTSTART; an RDP regression is one option change).  NULL: nobody.
+ */
+void flash_h7_set_listener(flash_h7 *f, sim_flash_listener fn, void *ctx);
 
 /* What the rest of the chip needs to know (current, i.e. _CUR, values). */
 uint32_t flash_h7_optsr_cur(const flash_h7 *f);

@@ -151,6 +151,11 @@ struct flash_h7 {
 	bool intrusion;
 	flash_h7_optop optop;
 	sim_time_us busy_total;
+	sim_time_us time;         /* latest update: a reset is never earlier */
+	sim_time_us mass_start, mass_end; /* the running mass erase: first bank start, last bank end */
+	bool mass_reported;       /* its start went to the listener */
+	sim_flash_listener listener;
+	void *listener_ctx;
 };
 
 /* flash_h7_array.c: the memory array and its ECC state. */
@@ -179,6 +184,7 @@ bool fh_rdp_blocks(const flash_h7 *f);
 void fh_build_keep(const flash_h7 *f, unsigned bank, bool erase_dm_areas, flash_keep *keep);
 bool fh_offset_protected(const flash_h7 *f, unsigned bank, uint32_t offset, uint32_t *sr_bit);
 bool fh_range_write_protected(const flash_h7 *f, unsigned bank, uint32_t start, uint32_t end);
+void fh_notify(const flash_h7 *f, sim_flash_event ev, sim_flash_phase phase, sim_time_us start, sim_time_us end);
 
 /* flash_h7_regs.c: register set `set` (0 or 1), offset `rel` inside it. */
 sim_bus_result fh_reg_read(flash_h7 *f, unsigned set, uint32_t rel, uint32_t *value);

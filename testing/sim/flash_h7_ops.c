@@ -11,6 +11,31 @@
 
 /* Option change: "no specification, ~300 ms observed" (facts A.2, UNCONFIRMED). */
 #define OPT_CHANGE_US 300000u
+/* RDP byte an option write cut by a reset leaves behind (fh_option_interrupt). */
+#define OPT_CUT_RDP 0xbbu
+
+void fh_notify(const flash_h7 *f, sim_flash_event ev, sim_flash_phase phase, sim_time_us start, sim_time_us end)
+{
+	if (f->listener)
+		f->listener(f->listener_ctx, ev, phase, start, end);
+}
+
+static sim_flash_event op_event(flash_op_kind kind)
+{
+	return kind == OP_PROGRAM ? SIM_FLASH_EV_PROGRAM
+	       : kind == OP_SECTOR_ERASE ? SIM_FLASH_EV_SECTOR_ERASE : SIM_FLASH_EV_BANK_ERASE;
+}
+
+/* A bank operation really starts now (at once, or a queued one when the one before it ends). */
+static void op_started(flash_h7 *f, const flash_op *op)
+{
+	fh_notify(f, op_event(op->kind), SIM_FLASH_STARTED, op->start, op->end);
+	/* A mass erase starts with the first of its bank erases (one may wait behind another operation). */
+	if (op->kind == OP_BANK_ERASE && f->mass_erase && !f->mass_reported) {
+		f->mass_reported = true;
+		fh_notify(f, SIM_FLASH_EV_MASS_ERASE, SIM_FLASH_STARTED, f->mass_start, f->mass_end);
+	}
+}
 
 bool fh_rdp_blocks(const flash_h7 *f)
 {
@@ -96,7 +121,7 @@ static const char *op_name(flash_op_kind kind)
  * queue that SR.QW reports).  A second queued request would stall the AXI bus
  * on silicon until a slot frees; the model cannot stall a bus access.
  */
-static bool schedule(flash_h7 *f, unsigned b, flash_op *op, sim_time_us now)
+static const flash_op *schedule(flash_h7 *f, unsigned b, flash_op *op, sim_time_us now)
 {
 	flash_h7_bank *bank = &f->bank[b];
 	flash_op *slot;
@@ -111,11 +136,13 @@ static bool schedule(flash_h7 *f, unsigned b, flash_op *op, sim_time_us now)
 		sim_log_unimplemented("flash: bank %u %s requested with one operation running and one queued: "
 				      "the silicon stalls the bus, the model drops the request",
 				      b + 1, op_name(op->kind));
-		return false;
+		return NULL;
 	}
 	op->end = op->start + op_duration(f, op->kind);
 	*slot = *op;
-	return true;
+	if (slot == &bank->op)
+		op_started(f, slot);
+	return slot;
 }
 
 void fh_submit_word(flash_h7 *f, unsigned b, sim_time_us now)
@@ -156,6 +183,7 @@ static void complete(flash_h7 *f, unsigned b, const flash_op *op)
 	bank->sr |= SR_EOP;
 	bank->stall_logged = false;
 	f->busy_total += op->end - op->start;
+	fh_notify(f, op_event(op->kind), SIM_FLASH_DONE, op->start, op->end);
 }
 
 void fh_bank_update(flash_h7 *f, unsigned b, sim_time_us now)
@@ -166,6 +194,8 @@ void fh_bank_update(flash_h7 *f, unsigned b, sim_time_us now)
 		complete(f, b, &bank->op);
 		bank->op = bank->queued;
 		memset(&bank->queued, 0, sizeof(bank->queued));
+		if (bank->op.kind != OP_NONE)
+			op_started(f, &bank->op);
 	}
 }
 
@@ -321,15 +351,32 @@ void fh_mass_erase(flash_h7 *f, sim_time_us now)
 		sim_log_guest_error("flash: mass erase refused");
 		return;
 	}
+	/*
+	 * Reported below once both banks are scheduled, or by op_started() when
+	 * its first bank erase was queued and really starts.
+	 */
+	f->mass_erase = true;
+	f->mass_reported = true;
+	f->mass_start = UINT64_MAX;
+	f->mass_end = now;
 	for (unsigned b = 0; b < f->banks; b++) {
+		const flash_op *slot;
 		flash_op op;
 
 		memset(&op, 0, sizeof(op));
 		op.kind = OP_BANK_ERASE;
 		op.erase_areas = true;
-		schedule(f, b, &op, now);
+		slot = schedule(f, b, &op, now);
+		if (!slot)
+			continue;
+		f->mass_start = slot->start < f->mass_start ? slot->start : f->mass_start;
+		f->mass_end = slot->end > f->mass_end ? slot->end : f->mass_end;
 	}
-	f->mass_erase = true;
+	f->mass_reported = false;
+	if (f->mass_start <= now) {
+		f->mass_reported = true;
+		fh_notify(f, SIM_FLASH_EV_MASS_ERASE, SIM_FLASH_STARTED, f->mass_start, f->mass_end);
+	}
 }
 
 /* ------------------------------------------------------ option change -- */
@@ -364,6 +411,7 @@ void fh_option_start(flash_h7 *f, sim_time_us now)
 	o->end = o->erase_end + OPT_CHANGE_US;
 	if (o->plan.regression)
 		sim_log_info("flash: RDP regression 1 -> 0 started: erasing user flash");
+	fh_notify(f, SIM_FLASH_EV_OPTSTART, SIM_FLASH_STARTED, o->start, o->end);
 }
 
 static void regression_keep(const flash_h7 *f, unsigned b, flash_keep *keep)
@@ -392,13 +440,23 @@ void fh_option_update(flash_h7 *f, sim_time_us now)
 		optbytes_h7_commit(&f->ob, &o->plan);
 		o->busy = false;
 		f->busy_total += o->end - o->start;
+		fh_notify(f, SIM_FLASH_EV_OPTSTART, SIM_FLASH_DONE, o->start, o->end);
 	}
 }
 
 /*
- * A reset during an option change.  UNCONFIRMED; chosen: the new values never
- * reach _CUR (RDP stays at level 1 after a cut regression) while the erase of
- * a regression is left partly done, as a bank erase would be.
+ * A reset during an option change.  UNCONFIRMED (facts A.3 says nothing about
+ * a cut change); chosen, the harder outcome for a recovery tool:
+ *  - during the erase phase of an RDP regression: the option bytes keep their
+ *    old values (RDP stays at level 1) and the erase is left partly done, as
+ *    a cut bank erase would be;
+ *  - during the option write (the last OPT_CHANGE_US of every change): the
+ *    option word is half written.  RDP reads 0xBB, a level-1 value (never
+ *    0xAA, never level 2 by accident, whatever was being written), and the
+ *    other option registers keep their old _CUR values.  Field report seed
+ *    000 (NRST pulled while flashing an STM32H743; since then every tool
+ *    reads level-1 behaviour: "Read Memory Error", erase refused) is what
+ *    this reproduces; the factory values it is compared with are facts A.4.
  */
 void fh_option_interrupt(flash_h7 *f, sim_time_us now)
 {
@@ -412,9 +470,14 @@ void fh_option_interrupt(flash_h7 *f, sim_time_us now)
 			regression_keep(f, b, &keep);
 			cut_erase(f, b, 0, f->sectors, o->start, now, &keep);
 		}
+		sim_log_info("flash: reset during an RDP regression's erase after %llu us: option bytes unchanged, "
+			     "user flash partly erased", (unsigned long long)(now - o->start));
+	} else {
+		f->ob.cur[OB_OPTSR] = (f->ob.cur[OB_OPTSR] & ~(0xffu << OB_OPTSR_RDP_SHIFT)) |
+				      (OPT_CUT_RDP << OB_OPTSR_RDP_SHIFT);
+		sim_log_info("flash: reset during an option-byte write after %llu us: RDP left at 0x%02x (level 1), "
+			     "other option bytes unchanged", (unsigned long long)(now - o->start), OPT_CUT_RDP);
 	}
-	sim_log_info("flash: reset during an option change after %llu us: option bytes unchanged",
-		     (unsigned long long)(now - o->start));
 	f->busy_total += now - o->start;
 	o->busy = false;
 }

@@ -51,31 +51,83 @@ static int parse_count(const char *tok, uint64_t *out)
 	return (end == tok || *end != '\0' || tok[0] == '-') ? -1 : 0;
 }
 
-static int parse_trigger(op_step *st, char *text, char *err, size_t errlen)
-{
-	char *save = NULL, *name = strtok_r(text, " \t", &save), *arg = strtok_r(NULL, " \t", &save);
+static const char *const event_names[SIM_FLASH_EV_COUNT] = {
+	[SIM_FLASH_EV_OPTSTART] = "optstart",
+	[SIM_FLASH_EV_SECTOR_ERASE] = "sector_erase",
+	[SIM_FLASH_EV_BANK_ERASE] = "bank_erase",
+	[SIM_FLASH_EV_MASS_ERASE] = "mass_erase",
+	[SIM_FLASH_EV_PROGRAM] = "program",
+};
 
-	if (!name || !arg || strtok_r(NULL, " \t", &save)) {
-		snprintf(err, errlen, "trigger must be \"srst_held DURATION\", \"session N\" or \"after DURATION\"");
+const char *op_script_event_name(sim_flash_event ev)
+{
+	return (unsigned)ev < SIM_FLASH_EV_COUNT ? event_names[ev] : "?";
+}
+
+/* "during EVENT N [DELAY]" / "after_op EVENT N": tok[0] is the trigger name. */
+static int parse_event_trigger(op_step *st, char **tok, unsigned ntok, char *err, size_t errlen)
+{
+	bool during = st->trigger == OP_TRIGGER_DURING;
+	unsigned ev;
+
+	if (ntok < 3 || ntok > (during ? 4u : 3u)) {
+		snprintf(err, errlen, during ? "trigger must be \"during EVENT N [DELAY]\""
+					     : "trigger must be \"after_op EVENT N\"");
 		return -1;
 	}
-	if (strcmp(name, "srst_held") == 0) {
+	for (ev = 0; ev < SIM_FLASH_EV_COUNT && strcmp(tok[1], event_names[ev]) != 0; ev++)
+		;
+	if (ev == SIM_FLASH_EV_COUNT) {
+		snprintf(err, errlen, "unknown flash event \"%s\" (optstart, sector_erase, bank_erase, mass_erase, "
+			 "program)", tok[1]);
+		return -1;
+	}
+	st->event = (sim_flash_event)ev;
+	if (parse_count(tok[2], &st->arg) != 0 || st->arg == 0) {
+		snprintf(err, errlen, "%s count must be 1 or more, got \"%s\"", tok[1], tok[2]);
+		return -1;
+	}
+	st->has_delay = ntok == 4;
+	return st->has_delay ? parse_duration(tok[3], &st->delay, err, errlen) : 0;
+}
+
+static int parse_trigger(op_step *st, char *text, char *err, size_t errlen)
+{
+	char *save = NULL, *tok[5];
+	unsigned n = 0;
+
+	for (char *t = strtok_r(text, " \t", &save); t && n < 5; t = strtok_r(NULL, " \t", &save))
+		tok[n++] = t;
+	if (n == 0) {
+		snprintf(err, errlen, "empty trigger");
+		return -1;
+	}
+	if (strcmp(tok[0], "during") == 0 || strcmp(tok[0], "after_op") == 0) {
+		st->trigger = tok[0][0] == 'd' ? OP_TRIGGER_DURING : OP_TRIGGER_AFTER_OP;
+		return parse_event_trigger(st, tok, n, err, errlen);
+	}
+	if (n != 2) {
+		snprintf(err, errlen, "trigger must be \"srst_held DURATION\", \"session N\", \"after DURATION\", "
+			 "\"during EVENT N [DELAY]\" or \"after_op EVENT N\"");
+		return -1;
+	}
+	if (strcmp(tok[0], "srst_held") == 0) {
 		st->trigger = OP_TRIGGER_SRST_HELD;
-		return parse_duration(arg, &st->arg, err, errlen);
+		return parse_duration(tok[1], &st->arg, err, errlen);
 	}
-	if (strcmp(name, "after") == 0) {
+	if (strcmp(tok[0], "after") == 0) {
 		st->trigger = OP_TRIGGER_AFTER;
-		return parse_duration(arg, &st->arg, err, errlen);
+		return parse_duration(tok[1], &st->arg, err, errlen);
 	}
-	if (strcmp(name, "session") == 0) {
+	if (strcmp(tok[0], "session") == 0) {
 		st->trigger = OP_TRIGGER_SESSION;
-		if (parse_count(arg, &st->arg) != 0 || st->arg == 0) {
-			snprintf(err, errlen, "session number must be 1 or more, got \"%s\"", arg);
+		if (parse_count(tok[1], &st->arg) != 0 || st->arg == 0) {
+			snprintf(err, errlen, "session number must be 1 or more, got \"%s\"", tok[1]);
 			return -1;
 		}
 		return 0;
 	}
-	snprintf(err, errlen, "unknown trigger \"%s\" (srst_held, session, after)", name);
+	snprintf(err, errlen, "unknown trigger \"%s\" (srst_held, session, after, during, after_op)", tok[0]);
 	return -1;
 }
 
@@ -112,9 +164,11 @@ static int parse_action(op_step *st, char *text, char *err, size_t errlen)
 		st->actions[i].kind = OP_POWER_ON;
 	} else if (!arg && strcmp(name, "disconnect") == 0) {
 		st->actions[i].kind = OP_DISCONNECT;
+	} else if (!arg && strcmp(name, "srst_pulse") == 0) {
+		st->actions[i].kind = OP_SRST_PULSE;
 	} else {
 		snprintf(err, errlen, "unknown action \"%s%s%s\" (power_cycle [OFF], power_off, power_on, boot0 0|1, "
-			 "disconnect)", name, arg ? " " : "", arg ? arg : "");
+			 "disconnect, srst_pulse)", name, arg ? " " : "", arg ? arg : "");
 		return -1;
 	}
 	st->nactions++;
@@ -164,9 +218,49 @@ sim_time_us op_script_next_time(const op_script *s, bool srst, sim_time_us srst_
 
 	if (!st)
 		return UINT64_MAX;
-	if (st->trigger == OP_TRIGGER_AFTER)
+	switch (st->trigger) {
+	case OP_TRIGGER_AFTER:
 		return st->arg;
-	if (st->trigger == OP_TRIGGER_SRST_HELD && srst)
-		return srst_since + st->arg;
-	return UINT64_MAX;
+	case OP_TRIGGER_SRST_HELD:
+		return srst ? srst_since + st->arg : UINT64_MAX;
+	case OP_TRIGGER_DURING:
+	case OP_TRIGGER_AFTER_OP:
+		return st->fire_known ? st->fire_at : UINT64_MAX;
+	default:
+		return UINT64_MAX;
+	}
+}
+
+bool op_script_wants_flash_events(const op_script *s)
+{
+	const op_step *st = op_script_armed(s);
+
+	return st && (st->trigger == OP_TRIGGER_DURING || st->trigger == OP_TRIGGER_AFTER_OP) && !st->fire_known;
+}
+
+/*
+ * Count the event, then record the firing time of every step still to fire
+ * that waits for exactly this occurrence (not only the armed one: a step
+ * armed later fires at once if its time has passed, as `after` does).
+ */
+void op_script_flash_event(op_script *s, sim_flash_event ev, sim_flash_phase phase, sim_time_us start,
+			   sim_time_us end)
+{
+	op_trigger want = phase == SIM_FLASH_STARTED ? OP_TRIGGER_DURING : OP_TRIGGER_AFTER_OP;
+	uint64_t n;
+
+	if ((unsigned)ev >= SIM_FLASH_EV_COUNT)
+		return;
+	n = phase == SIM_FLASH_STARTED ? ++s->started[ev] : ++s->completed[ev];
+	for (size_t i = s->next; i < s->count; i++) {
+		op_step *st = &s->steps[i];
+
+		if (st->trigger != want || st->event != ev || st->arg != n || st->fire_known)
+			continue;
+		st->fire_known = true;
+		if (want == OP_TRIGGER_AFTER_OP)
+			st->fire_at = end;
+		else
+			st->fire_at = start + (st->has_delay ? st->delay : (end - start) / 2u);
+	}
 }

@@ -29,6 +29,28 @@ void sim_clock_freeze(sim_time_us at);
 void sim_clock_advance(sim_time_us by);
 
 /*
+ * Flash operations as the flash blocks (flash_h7, flash_h5) report them to a
+ * listener, so that the chip can drive operator steps ("during sector_erase
+ * 2", op_script.h) without the flash blocks knowing about operator scripts.
+ * STARTED is reported when an operation really starts (a queued one when the
+ * one before it ends), with its start and planned end; DONE when it completes
+ * normally (an interrupted operation is never DONE).
+ */
+typedef enum sim_flash_event {
+	SIM_FLASH_EV_OPTSTART,     /* an accepted option-byte change (H7 OPTSTART, H5 OPTSTRT) */
+	SIM_FLASH_EV_SECTOR_ERASE,
+	SIM_FLASH_EV_BANK_ERASE,   /* once per bank, also per bank of a mass erase */
+	SIM_FLASH_EV_MASS_ERASE,   /* both banks at once (H7 OPTCR.MER, H5 NSCR.MER) */
+	SIM_FLASH_EV_PROGRAM,      /* one flash word (H7) or quad-word (H5) */
+	SIM_FLASH_EV_COUNT
+} sim_flash_event;
+
+typedef enum sim_flash_phase { SIM_FLASH_STARTED, SIM_FLASH_DONE } sim_flash_phase;
+
+typedef void (*sim_flash_listener)(void *ctx, sim_flash_event ev, sim_flash_phase phase, sim_time_us start,
+				   sim_time_us end);
+
+/*
  * Two logs, as in QEMU: "guest error" is the debugger doing something the
  * silicon would reject or that is undefined (bad key sequence, access to a
  * reserved register, programming without PG...); "unimplemented" is the

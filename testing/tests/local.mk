@@ -11,4 +11,5 @@ include testing/tests/unit/drivers_h5.mk
 include testing/tests/unit/adac.mk
 include testing/tests/unit/da_device.mk
 include testing/tests/unit/da_host.mk
+include testing/tests/unit/op_script.mk
 include testing/tests/e2e/e2e.mk

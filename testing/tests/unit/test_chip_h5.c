@@ -331,6 +331,101 @@ static void test_sram_erase_on_reset(void **state)
 	sim_chip_destroy(chip);
 }
 
+/* ------------------------------------------------ operator fault injection -- */
+
+#define H5_FLASH(off) (0x40022000u + (off))
+
+static void unlock_nscr(sim_chip *chip)
+{
+	h5_set_nonsecure(chip, true);
+	h5_wr_ok(chip, 1, H5_FLASH(0x04), 0x45670123u);
+	h5_wr_ok(chip, 1, H5_FLASH(0x04), 0xCDEF89ABu);
+}
+
+static sim_bus_result flash_word(sim_chip *chip, uint32_t addr, uint32_t *v)
+{
+	return h5_rd(chip, 1, addr, v);
+}
+
+/* Half of a 1.28 s bank erase: sectors 0-63 erased, the quad-word in progress corrupt, the rest kept. */
+static void test_srst_pulse_during_bank_erase(void **state)
+{
+	sim_chip *chip = h5_make_chip("part = stm32h563zi\nflash.fill = 0x08000000 0x100000 0x5a\n"
+				      "operator.step = during bank_erase 1 -> srst_pulse\n");
+	uint32_t v;
+
+	unlock_nscr(chip);
+	h5_wr_ok(chip, 1, H5_FLASH(0x28), (1u << 3) | (1u << 5)); /* BER | STRT, bank 1 */
+	h5_advance(chip, 2000 * H5_MS);
+	assert_int_equal(chip_h5_system_resets(chip), 1);
+	assert_int_equal(h5c(chip)->ops.next, 1);
+	h5_set_nonsecure(chip, true);
+	assert_int_equal(flash_word(chip, 0x0807FFF0u, &v), SIM_BUS_OK);
+	assert_int_equal(v, 0xFFFFFFFFu);
+	assert_int_equal(flash_word(chip, 0x08080000u, &v), SIM_BUS_FAULT);
+	assert_int_equal(flash_word(chip, 0x08080010u, &v), SIM_BUS_OK);
+	assert_int_equal(v, 0x5A5A5A5Au);
+	assert_int_equal(flash_h5_busy_total_us(chip_h5_flash(chip)), 640000);
+	sim_chip_destroy(chip);
+}
+
+/* An option change cut by NRST leaves the option bytes as they were (PRODUCT_STATE included). */
+static void test_srst_pulse_during_option_change(void **state)
+{
+	sim_chip *chip = h5_make_chip(OPEN_APP "operator.step = during optstart 1 -> srst_pulse\n");
+	uint32_t optsr;
+
+	h5_set_nonsecure(chip, true);
+	unlock_options(chip);
+	optsr = h5_rd_ok(chip, 1, H5_FLASH(0x50));
+	h5_wr_ok(chip, 1, H5_FLASH(0x54), (optsr & ~0xFF00u) | (H5PS_PROVISIONING << 8));
+	h5_wr_ok(chip, 1, H5_FLASH(0x1C), 0x00000002u); /* OPTSTRT */
+	h5_advance(chip, 500 * H5_MS);
+	assert_int_equal(chip_h5_system_resets(chip), 1);
+	assert_int_equal(flash_h5_product_state(chip_h5_flash(chip)), H5PS_OPEN);
+	assert_int_equal(h5_rd_ok(chip, 1, H5_FLASH(0x50)), optsr);
+	sim_chip_destroy(chip);
+}
+
+/* Power lost while the second quad-word is programmed: that quad-word carries an ECC error. */
+static void test_power_cycle_mid_program(void **state)
+{
+	sim_chip *chip = h5_make_chip("part = stm32h563zi\noperator.step = during program 2 -> power_cycle 10ms\n");
+	uint32_t v;
+
+	unlock_nscr(chip);
+	h5_wr_ok(chip, 1, H5_FLASH(0x28), 1u << 1); /* PG */
+	for (uint32_t a = 0x08000000u; a < 0x08000020u; a += 4) {
+		h5_wr_ok(chip, 1, a, a);
+		if ((a & 0xc) == 0xc)
+			h5_advance(chip, 1 * H5_MS);
+	}
+	assert_false(h5c(chip)->powered);
+	h5_advance(chip, 20 * H5_MS);
+	assert_int_equal(h5c(chip)->power_cycles, 1);
+	h5_set_nonsecure(chip, true);
+	assert_int_equal(h5_rd_ok(chip, 1, 0x08000000u), 0x08000000u);
+	assert_int_equal(flash_word(chip, 0x08000010u, &v), SIM_BUS_FAULT);
+	sim_chip_destroy(chip);
+}
+
+/* after_op: the reset lands at the instant the first change completes. */
+static void test_after_op_optstart(void **state)
+{
+	sim_chip *chip = h5_make_chip(OPEN_APP "operator.step = after_op optstart 1 -> srst_pulse\n");
+
+	h5_set_nonsecure(chip, true);
+	unlock_options(chip);
+	h5_wr_ok(chip, 1, H5_FLASH(0x84), 0x080010C3u); /* NSBOOTR_PRG: NSBOOTADD 0x08001000, unlocked */
+	h5_wr_ok(chip, 1, H5_FLASH(0x1C), 0x00000002u);
+	h5_advance(chip, 99 * H5_MS);
+	assert_int_equal(chip_h5_system_resets(chip), 0);
+	h5_advance(chip, 1 * H5_MS);
+	assert_int_equal(chip_h5_system_resets(chip), 1);
+	assert_int_equal(flash_h5_boot_address(chip_h5_flash(chip)), 0x08001000u);
+	sim_chip_destroy(chip);
+}
+
 static void test_state_json(void **state)
 {
 	static const char *const keys[] = {
@@ -339,6 +434,7 @@ static void test_state_json(void **state)
 		"\"ap_transactions\"", "\"product_state\": \"0x72\"", "\"product_state_name\": \"Closed\"",
 		"\"flash_h5\"", "\"option_bytes\"", "\"dbgmcu\"", "\"idcode\": \"0x10000478\"", "\"da\"",
 		"\"cortex_m\"", "\"dscsr\"", "\"ap1_enabled\": false", "\"sram_sha256\"", "\"sram3\"",
+		"\"operator_steps_fired\": 0",
 	};
 	sim_chip *chip = h5_make_chip("part = stm32h533re\nPRODUCT_STATE = 0x72\n");
 	char path[] = "/tmp/test_chip_h5_json_XXXXXX", err[256], buf[65536];
@@ -375,6 +471,10 @@ int main(void)
 		cmocka_unit_test(test_product_state_change_resets),
 		cmocka_unit_test(test_stop_mode),
 		cmocka_unit_test(test_sram_erase_on_reset),
+		cmocka_unit_test(test_srst_pulse_during_bank_erase),
+		cmocka_unit_test(test_srst_pulse_during_option_change),
+		cmocka_unit_test(test_power_cycle_mid_program),
+		cmocka_unit_test(test_after_op_optstart),
 		cmocka_unit_test(test_state_json),
 	};
 

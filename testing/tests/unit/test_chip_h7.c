@@ -472,6 +472,7 @@ static void test_state_json(void **state)
 	assert_non_null(strstr(text, "\"supply_fault\": true"));
 	assert_non_null(strstr(text, "\"fw_instructions_total\": 64000"));
 	assert_non_null(strstr(text, "\"flash_sha256\""));
+	assert_non_null(strstr(text, "\"operator_steps_fired\": 0")); /* srst_held never happened */
 	sim_chip_destroy(chip);
 }
 

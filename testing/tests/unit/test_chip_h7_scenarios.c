@@ -2,6 +2,8 @@
  * Every scenario in testing/scenarios/ builds a chip, uses all its keys, and
  * is in the state its comment describes after 10 ms; the field-report
  * scenarios are then played a little further (operator steps, recovery).
+ * Operator faults (srst_pulse, power_cycle on `during` / `after_op` flash
+ * events) are played on small inline scenarios at the end.
  * The directory is $top_srcdir/testing/scenarios (the test harness exports
  * top_srcdir), else the one configure saw.
  */
@@ -166,6 +168,120 @@ static void test_seed001_h755_bcm7_through_ap3(void **state)
 	sim_chip_destroy(chip);
 }
 
+/* ------------------------------------------------ operator fault injection -- */
+
+#define FLASH_REG(off) (0x52002000u + (off))
+
+/* State of the flash word at byte offset `off` of bank 1 (WORD_ERASED/PROGRAMMED/CORRUPT). */
+static unsigned word_state(sim_chip *chip, uint32_t off)
+{
+	const flash_h7 *f = chip_h7_flash(chip);
+
+	return f->bank[0].word_state[off / f->line->word_bytes];
+}
+
+static void unlock_bank1(sim_chip *chip)
+{
+	tu_wr_ok(chip, 0, FLASH_REG(0x04), 0x45670123u);
+	tu_wr_ok(chip, 0, FLASH_REG(0x04), 0xCDEF89ABu);
+}
+
+/* OpenOCD's option write: keys, OPTSR_PRG, OPTSTART (facts A.2). */
+static void option_write(sim_chip *chip, uint32_t optsr_prg)
+{
+	tu_wr_ok(chip, 0, FLASH_REG(0x08), 0x08192A3Bu);
+	tu_wr_ok(chip, 0, FLASH_REG(0x08), 0x4C5D6E7Fu);
+	tu_wr_ok(chip, 0, FLASH_REG(0x20), optsr_prg);
+	tu_wr_ok(chip, 0, FLASH_REG(0x18), 1u << 1);
+}
+
+static void test_srst_pulse_during_bank_erase(void **state)
+{
+	sim_chip *chip = tu_make_chip("part = stm32h743zi\nflash.fill = 0x08000000 0x100000 0x77\n"
+				      "operator.step = during bank_erase 1 3.5s -> srst_pulse\n");
+
+	unlock_bank1(chip);
+	tu_wr_ok(chip, 0, FLASH_REG(0x0c), (1u << 3) | (1u << 7)); /* BER | START */
+	tu_advance(chip, 20 * 1000 * TU_MS);
+	assert_int_equal(chip->ops.next, 1);
+	assert_int_equal(chip->system_resets, 1);
+	assert_int_equal(word_state(chip, 0x40000), WORD_ERASED);    /* sectors 0-2 done */
+	assert_int_equal(word_state(chip, 0x60000), WORD_CORRUPT);   /* sector 3 cut */
+	assert_int_equal(word_state(chip, 0x7ffe0), WORD_CORRUPT);
+	assert_int_equal(word_state(chip, 0x80000), WORD_PROGRAMMED); /* sector 4 untouched */
+	assert_int_equal(tu_rd_ok(chip, 0, 0x08080000u), 0x77);
+	assert_int_equal(flash_h7_busy_total_us(chip_h7_flash(chip)), 3500000);
+	sim_chip_destroy(chip);
+}
+
+/* An RDP regression (0x55 -> 0xAA) cut in its erase phase (the default: half of 9.1 s) and in its write. */
+static void test_srst_pulse_during_regression(void **state)
+{
+	static const char *const steps[2] = { "during optstart 1", "during optstart 1 9s" };
+	char text[256];
+
+	for (unsigned phase = 0; phase < 2; phase++) {
+		sim_chip *chip;
+
+		snprintf(text, sizeof(text), "part = stm32h743zi\nRDP = 0x55\nflash.fill = 0x08000000 0x100000 0x1\n"
+			 "operator.step = %s -> srst_pulse\n", steps[phase]);
+		chip = tu_make_chip(text);
+		option_write(chip, (tu_rd_ok(chip, 0, FLASH_REG(0x20)) & ~0xff00u) | 0xaa00u);
+		tu_advance(chip, 20 * 1000 * TU_MS);
+		assert_int_equal(chip->system_resets, 1);
+		if (phase == 0) {
+			assert_int_equal(flash_h7_rdp(chip_h7_flash(chip)), 0x55); /* unchanged */
+			assert_int_equal(word_state(chip, 0x60000), WORD_ERASED);  /* 4.55 s: sectors 0-3 done */
+			assert_int_equal(word_state(chip, 0x80000), WORD_CORRUPT);
+			assert_int_equal(word_state(chip, 0xa0000), WORD_PROGRAMMED);
+		} else {
+			assert_int_equal(flash_h7_rdp(chip_h7_flash(chip)), 0xbb); /* half-written: level 1 */
+			assert_int_equal(word_state(chip, 0xe0000), WORD_ERASED);
+		}
+		sim_chip_destroy(chip);
+	}
+}
+
+/* Power lost while the third flash word is being programmed: that word carries an ECC error. */
+static void test_power_cycle_mid_program(void **state)
+{
+	sim_chip *chip = tu_make_chip("part = stm32h743zi\noperator.step = during program 3 -> power_cycle 10ms\n");
+	uint32_t v;
+
+	unlock_bank1(chip);
+	tu_wr_ok(chip, 0, FLASH_REG(0x0c), 1u << 1); /* PG */
+	for (uint32_t a = 0x08000000u; a < 0x08000060u; a += 4) {
+		tu_wr_ok(chip, 0, a, a);
+		if ((a & 0x1c) == 0x1c)
+			tu_advance(chip, 1 * TU_MS); /* each word done before the next */
+	}
+	assert_false(chip->powered);
+	tu_advance(chip, 20 * TU_MS);
+	assert_int_equal(chip->power_cycles, 1);
+	assert_int_equal(tu_rd_ok(chip, 0, 0x08000020u), 0x08000020u);
+	assert_int_equal(tu_rd(chip, 0, 0x08000040u, 4, &v), SIM_BUS_FAULT);
+	assert_int_equal(word_state(chip, 0x40), WORD_CORRUPT);
+	sim_chip_destroy(chip);
+}
+
+/* after_op: the reset lands when the first change completes, before the debugger's second one. */
+static void test_after_op_between_option_writes(void **state)
+{
+	sim_chip *chip = tu_make_chip("part = stm32h743zi\noperator.step = after_op optstart 1 -> srst_pulse\n");
+	uint32_t prg = tu_rd_ok(chip, 0, FLASH_REG(0x20));
+
+	option_write(chip, prg | (3u << 2)); /* BOR_LEV 3 */
+	tu_advance(chip, 299 * TU_MS);
+	assert_int_equal(chip->system_resets, 0);
+	tu_advance(chip, 1 * TU_MS);
+	assert_int_equal(chip->system_resets, 1);
+	assert_int_equal(chip->ops.next, 1);
+	assert_int_equal(tu_rd_ok(chip, 0, FLASH_REG(0x1c)) & (3u << 2), 3u << 2); /* the first change took */
+	tu_wr_ok(chip, 0, FLASH_REG(0x18), 1u << 1); /* the second OPTSTART: OPTCR locked again by the reset */
+	assert_false(flash_h7_busy(chip_h7_flash(chip)));
+	sim_chip_destroy(chip);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +291,10 @@ int main(void)
 		cmocka_unit_test(test_seed002_boot0),
 		cmocka_unit_test(test_seed003),
 		cmocka_unit_test(test_seed001_h755_bcm7_through_ap3),
+		cmocka_unit_test(test_srst_pulse_during_bank_erase),
+		cmocka_unit_test(test_srst_pulse_during_regression),
+		cmocka_unit_test(test_power_cycle_mid_program),
+		cmocka_unit_test(test_after_op_between_option_writes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

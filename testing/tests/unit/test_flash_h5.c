@@ -502,6 +502,81 @@ static void test_create_rejects_bad_parts(void **state)
 	flash_h5_destroy(NULL);
 }
 
+typedef struct heard {
+	unsigned n;
+	struct { sim_flash_event ev; sim_flash_phase phase; sim_time_us start, end; } e[16];
+} heard;
+
+static void listen(void *ctx, sim_flash_event ev, sim_flash_phase phase, sim_time_us start, sim_time_us end)
+{
+	heard *h = ctx;
+
+	assert_true(h->n < 16);
+	h->e[h->n].ev = ev;
+	h->e[h->n].phase = phase;
+	h->e[h->n].start = start;
+	h->e[h->n++].end = end;
+}
+
+static void expect_heard(const heard *h, unsigned i, sim_flash_event ev, sim_flash_phase phase, sim_time_us start,
+			 sim_time_us end)
+{
+	assert_true(i < h->n);
+	assert_int_equal(h->e[i].ev, ev);
+	assert_int_equal(h->e[i].phase, phase);
+	assert_int_equal(h->e[i].start, start);
+	assert_int_equal(h->e[i].end, end);
+}
+
+/* Events for operator steps; a cut option change leaves every option byte, PRODUCT_STATE included. */
+static void test_listener_and_cut_option_change(void **state)
+{
+	flash_h5 *f = h5_make(0x484, 2048, NULL);
+	sim_time_us t0 = sim_now_us(), mass = 128 * T_SECTOR;
+	heard h = { 0 };
+
+	flash_h5_set_listener(f, listen, &h);
+	h5_unlock_ns(f);
+	h5_wr(f, NSCR, PG);
+	h5_qw(f, 0x08000000, false, 0x10);
+	h5_qw(f, 0x08000010, false, 0x20); /* waits for the first: heard when it starts */
+	assert_int_equal(h.n, 1);
+	assert_int_equal(flash_h5_next_change(f), t0 + T_QW);
+	sim_clock_advance(2 * T_QW);
+	h5_wr(f, NSCR, MER | STRT);
+	expect_heard(&h, 0, SIM_FLASH_EV_PROGRAM, SIM_FLASH_STARTED, t0, t0 + T_QW);
+	expect_heard(&h, 1, SIM_FLASH_EV_PROGRAM, SIM_FLASH_DONE, t0, t0 + T_QW);
+	expect_heard(&h, 2, SIM_FLASH_EV_PROGRAM, SIM_FLASH_STARTED, t0 + T_QW, t0 + 2 * T_QW);
+	expect_heard(&h, 3, SIM_FLASH_EV_PROGRAM, SIM_FLASH_DONE, t0 + T_QW, t0 + 2 * T_QW);
+	t0 += 2 * T_QW;
+	expect_heard(&h, 4, SIM_FLASH_EV_MASS_ERASE, SIM_FLASH_STARTED, t0, t0 + mass);
+	expect_heard(&h, 5, SIM_FLASH_EV_BANK_ERASE, SIM_FLASH_STARTED, t0, t0 + mass);
+	expect_heard(&h, 6, SIM_FLASH_EV_BANK_ERASE, SIM_FLASH_STARTED, t0, t0 + mass);
+	sim_clock_advance(mass);
+	h5_set_ps(f, H5PS_PROVISIONING); /* accepted: heard */
+	assert_int_equal(h.n, 12);
+	expect_heard(&h, 9, SIM_FLASH_EV_BANK_ERASE, SIM_FLASH_DONE, t0, t0 + mass);
+	expect_heard(&h, 10, SIM_FLASH_EV_OPTSTART, SIM_FLASH_STARTED, t0 + mass, t0 + mass + T_OPT);
+	expect_heard(&h, 11, SIM_FLASH_EV_OPTSTART, SIM_FLASH_DONE, t0 + mass, t0 + mass + T_OPT);
+	h5_set_ps(f, H5PS_OPEN); /* refused (no way back from Provisioning by OPTSTRT): not heard */
+	assert_int_equal(h5_rd(f, NSSR) & OPTCHANGEERR, OPTCHANGEERR);
+	assert_int_equal(h.n, 12);
+	flash_h5_system_reset(f);
+	h5_unlock_ns(f);
+	h5_unlock_opt(f);
+	h5_wr(f, OPTSR_PRG, (h5_rd(f, OPTSR_CUR) & ~0xff00u) | (uint32_t)H5PS_IROT_PROVISIONED << 8);
+	h5_wr(f, OPTCR, OPTSTRT);
+	sim_clock_advance(T_OPT / 2);
+	flash_h5_system_reset(f);
+	assert_int_equal(flash_h5_product_state(f), H5PS_PROVISIONING);
+	assert_int_equal(h.n, 13); /* started, never done */
+	flash_h5_start_full_regression(f); /* the ROM's erase: a mass erase of both banks */
+	assert_int_equal(h.n, 16);
+	expect_heard(&h, 13, SIM_FLASH_EV_MASS_ERASE, SIM_FLASH_STARTED, sim_now_us(), sim_now_us() + mass);
+	expect_heard(&h, 15, SIM_FLASH_EV_BANK_ERASE, SIM_FLASH_STARTED, sim_now_us(), sim_now_us() + mass);
+	flash_h5_destroy(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -523,6 +598,7 @@ int main(void)
 		cmocka_unit_test(test_line_474),
 		cmocka_unit_test(test_line_478),
 		cmocka_unit_test(test_create_rejects_bad_parts),
+		cmocka_unit_test(test_listener_and_cut_option_change),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

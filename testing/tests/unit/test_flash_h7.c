@@ -442,6 +442,122 @@ static void test_create_rejects_bad_parts(void **state)
 	assert_null(flash_h7_create(NULL));
 }
 
+/* What the flash reports to its listener (sim_flash_listener), in order. */
+typedef struct heard {
+	unsigned n;
+	struct { sim_flash_event ev; sim_flash_phase phase; sim_time_us start, end; } e[16];
+} heard;
+
+static void listen(void *ctx, sim_flash_event ev, sim_flash_phase phase, sim_time_us start, sim_time_us end)
+{
+	heard *h = ctx;
+
+	assert_true(h->n < 16);
+	h->e[h->n].ev = ev;
+	h->e[h->n].phase = phase;
+	h->e[h->n].start = start;
+	h->e[h->n].end = end;
+	h->n++;
+}
+
+static void expect_heard(const heard *h, unsigned i, sim_flash_event ev, sim_flash_phase phase, sim_time_us start,
+			 sim_time_us end)
+{
+	assert_true(i < h->n);
+	assert_int_equal(h->e[i].ev, ev);
+	assert_int_equal(h->e[i].phase, phase);
+	assert_int_equal(h->e[i].start, start);
+	assert_int_equal(h->e[i].end, end);
+}
+
+static void option_start(flash_h7 *f, uint32_t prg)
+{
+	if (rd(f, OPTCR) & 1u) {
+		wr(f, 0x08, 0x08192a3b);
+		wr(f, 0x08, 0x4c5d6e7f);
+	}
+	wr(f, 0x20, prg);
+	wr(f, OPTCR, 2);
+}
+
+/* A queued flash word is reported when it really starts; a mass erase is one mass_erase and two bank_erase. */
+static void test_listener_hears_operations(void **state)
+{
+	flash_h7 *f = make(0x450, 2048, NULL);
+	heard h = { 0 };
+
+	flash_h7_set_listener(f, listen, &h);
+	unlock(f, 0);
+	unlock(f, 0x100);
+	wr(f, CR, CR_PG);
+	write_word(f, 0x08000000, 16, 0x100); /* two words: the second waits (QW) */
+	assert_int_equal(h.n, 1);
+	expect_heard(&h, 0, SIM_FLASH_EV_PROGRAM, SIM_FLASH_STARTED, 1000, 1600);
+	assert_int_equal(flash_h7_next_change(f), 1600);
+	sim_clock_advance(2000);
+	flash_h7_update(f, sim_now_us());
+	expect_heard(&h, 1, SIM_FLASH_EV_PROGRAM, SIM_FLASH_DONE, 1000, 1600);
+	expect_heard(&h, 2, SIM_FLASH_EV_PROGRAM, SIM_FLASH_STARTED, 1600, 2200);
+	expect_heard(&h, 3, SIM_FLASH_EV_PROGRAM, SIM_FLASH_DONE, 1600, 2200);
+	assert_int_equal(flash_h7_next_change(f), UINT64_MAX);
+	wr(f, CR, CR_SER | (2u << 8) | START_450);
+	expect_heard(&h, 4, SIM_FLASH_EV_SECTOR_ERASE, SIM_FLASH_STARTED, 3000, 1103000);
+	sim_clock_advance(1100000);
+	wr(f, 0x08, 0x08192a3b);
+	wr(f, 0x08, 0x4c5d6e7f);
+	wr(f, OPTCR, 1u << 4);
+	expect_heard(&h, 5, SIM_FLASH_EV_SECTOR_ERASE, SIM_FLASH_DONE, 3000, 1103000);
+	expect_heard(&h, 6, SIM_FLASH_EV_BANK_ERASE, SIM_FLASH_STARTED, 1103000, 9903000);
+	expect_heard(&h, 7, SIM_FLASH_EV_BANK_ERASE, SIM_FLASH_STARTED, 1103000, 9903000);
+	expect_heard(&h, 8, SIM_FLASH_EV_MASS_ERASE, SIM_FLASH_STARTED, 1103000, 9903000);
+	sim_clock_advance(8800000);
+	option_start(f, rd(f, 0x20) | (3u << 2));
+	assert_int_equal(h.n, 13);
+	expect_heard(&h, 11, SIM_FLASH_EV_MASS_ERASE, SIM_FLASH_DONE, 1103000, 9903000);
+	expect_heard(&h, 12, SIM_FLASH_EV_OPTSTART, SIM_FLASH_STARTED, 9903000, 10203000);
+	sim_clock_advance(300000);
+	flash_h7_update(f, sim_now_us());
+	expect_heard(&h, 13, SIM_FLASH_EV_OPTSTART, SIM_FLASH_DONE, 9903000, 10203000);
+	wr(f, CR, CR_SER | START_450);
+	option_start(f, rd(f, 0x20)); /* refused (a bank is busy): not heard */
+	assert_int_equal(rd(f, 0x1c) & (1u << 30), 1u << 30);
+	assert_int_equal(h.n, 15);
+	expect_heard(&h, 14, SIM_FLASH_EV_SECTOR_ERASE, SIM_FLASH_STARTED, 10203000, 11303000);
+	flash_h7_destroy(f);
+}
+
+/* A cut option write leaves RDP at 0xBB (level 1), everything else as it was (seed 000). */
+static void test_option_write_cut_leaves_level1(void **state)
+{
+	flash_h7 *f = make(0x450, 2048, "flash.fill = 0x08000000 0x100 0x5\n");
+	uint32_t before = rd(f, 0x1c);
+
+	option_start(f, rd(f, 0x20) | (3u << 2));
+	sim_clock_advance(5000000); /* nobody looked: the change is still "running" at 1000 + 100 ms */
+	flash_h7_system_reset_at(f, 1000 + 100000);
+	assert_int_equal(flash_h7_rdp(f), 0xbb);
+	assert_int_equal(rd(f, 0x1c), (before & ~0xff00u) | 0xbb00u); /* BOR_LEV still 0 */
+	assert_int_equal(rd(f, 0x20), rd(f, 0x1c));
+	assert_int_equal(flash_h7_busy_total_us(f), 100000);
+	flash_h7_set_intrusion(f, true);
+	mem(f, 0x08000000, SIM_BUS_FAULT);
+	flash_h7_set_intrusion(f, false);
+	assert_int_equal(mem(f, 0x08000000, SIM_BUS_OK), 5);
+	/* A regression cut after its erase, in the write: erased, and still level 1. */
+	option_start(f, (rd(f, 0x20) & ~0xff00u) | 0xaa00u);
+	sim_clock_advance(8 * 1100000 + 1000);
+	flash_h7_system_reset(f);
+	assert_int_equal(flash_h7_rdp(f), 0xbb);
+	assert_int_equal(mem(f, 0x08000000, SIM_BUS_OK), 0xffffffff);
+	/* The same cut earlier than the block's last update counts at that update. */
+	option_start(f, (rd(f, 0x20) & ~0xff00u) | 0xaa00u);
+	sim_clock_advance(9100000);
+	flash_h7_update(f, sim_now_us());
+	flash_h7_system_reset_at(f, 0);
+	assert_int_equal(flash_h7_rdp(f), 0xaa);
+	flash_h7_destroy(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +576,8 @@ int main(void)
 		cmocka_unit_test(test_swap_bank_after_reset),
 		cmocka_unit_test(test_bad_accesses),
 		cmocka_unit_test(test_create_rejects_bad_parts),
+		cmocka_unit_test(test_listener_hears_operations),
+		cmocka_unit_test(test_option_write_cut_leaves_level1),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
