@@ -10,14 +10,28 @@ uint64_t ub_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+static void say_progress(ocd_bridge *b, const ub_poll *p, uint64_t waited)
+{
+	if (p->expected_ms)
+		ocd_log(b, "%s: %.1f s so far, usually about %.1f s (gives up after %.0f s)", p->step, waited / 1000.0,
+			p->expected_ms / 1000.0, p->timeout_ms / 1000.0);
+	else
+		ocd_log(b, "%s: %.1f s so far (gives up after %.0f s)", p->step, waited / 1000.0, p->timeout_ms / 1000.0);
+}
+
 ub_err ub_poll_until(ocd_bridge *b, const ub_poll *p, uint32_t *last)
 {
 	if (!b || !p || !p->step || !p->reg_name)
 		return ub_fail(UB_ERR_ARG, "ub_poll_until: NULL argument");
 	uint64_t start = ub_now_ms();
 	unsigned interval = 1;
+	uint64_t next_progress = UB_POLL_PROGRESS_MS;
 	uint32_t value = 0;
 	for (;;) {
+		/* Measured before the read: the register must still be busy in a read that
+		 * began after the bound, so a host stalled between two reads (a loaded
+		 * machine, a slow probe) cannot fail a wait the chip already finished. */
+		uint64_t waited = ub_now_ms() - start;
 		ub_err e = ocd_mem_read32(b, p->ap, p->addr, &value);
 		if (last)
 			*last = value;
@@ -25,12 +39,15 @@ ub_err ub_poll_until(ocd_bridge *b, const ub_poll *p, uint32_t *last)
 			return e; /* the bridge already named the AP and address */
 		if ((value & p->mask) == p->want)
 			return UB_OK;
-		uint64_t waited = ub_now_ms() - start;
 		if (waited >= p->timeout_ms)
 			return ub_fail(UB_ERR_TIMEOUT,
 				       "%s: waited %llu ms for %s (AP%u 0x%08x) & 0x%08x == 0x%08x; last read 0x%08x",
 				       p->step, (unsigned long long)waited, p->reg_name, p->ap.num, p->addr,
 				       p->mask, p->want, value);
+		if (waited >= next_progress) {
+			say_progress(b, p, waited);
+			next_progress = waited + UB_POLL_PROGRESS_MS;
+		}
 		e = ocd_sleep_ms(b, interval);
 		if (e != UB_OK)
 			return e;

@@ -18,7 +18,13 @@ typedef struct ub_poll {
 	uint32_t mask;
 	uint32_t want;         /* done when (value & mask) == want */
 	unsigned timeout_ms;
+	unsigned expected_ms;  /* the chip's typical time, for progress lines; 0 if unknown */
 } ub_poll;
+
+/* Every UB_POLL_PROGRESS_MS of a long wait, one line says how long it has
+ * waited and how long the step usually takes, so nobody pulls the cable
+ * from a chip that is busy erasing. */
+#define UB_POLL_PROGRESS_MS 2000u
 
 /* Polls with a growing interval (1 ms up to 50 ms).  `last` gets the last value
  * read (may be NULL).  UB_ERR_TIMEOUT, or the read's own error. */

@@ -182,6 +182,15 @@ proc stm32unbrick_h5_given_credential {ctx} {
 	if {[dict get $o -cert] ne ""} {
 		return [list certificate [dict get $o -cert] [dict get $o -key]]
 	}
+	# A run interrupted after it provisioned a generated password: this run finishes with it.
+	if {[dict get $ctx h5 credential] eq "password"} {
+		set dir [expr {[dict exists $o -backup] ? [dict get $o -backup] : ""}]
+		set saved [stm32unbrick_saved_password $dir $::stm32unbrick_part]
+		if {$saved ne ""} {
+			stm32unbrick_say unbrick "using the DA password an earlier run generated: $saved"
+			return [list password $saved ""]
+		}
+	}
 	return {}
 }
 

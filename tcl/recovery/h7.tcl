@@ -285,7 +285,7 @@ proc factory_options {args} {
 
 if {[llength [info commands add_help_text]]} {
 	add_help_text factory_options "STM32H7: restore the factory option bytes (dual-core parts included), after saving the current ones"
-	add_usage_text factory_options "factory_options ?-dry-run?"
+	add_usage_text factory_options "?-dry-run?"
 }
 
 # ---- family hooks for recovery.tcl ---------------------------------------------------

@@ -442,9 +442,10 @@ proc unbrick {args} {
 
 if {[llength [info commands add_help_text]]} {
 	add_help_text diagnose "STM32H7/H5 recovery: read-only diagnosis of a chip that does not accept a debugger"
-	add_usage_text diagnose [stm32unbrick_usage diagnose]
+	# OpenOCD prints the command name itself: the usage starts after it.
+	add_usage_text diagnose [regsub {^\S+ } [stm32unbrick_usage diagnose] ""]
 	add_help_text unbrick [concat "STM32H7/H5 recovery: attach by any means, save what is readable, bring the" \
 		"chip back to a debuggable state and verify. Exit status from the command line: 0 recovered or" \
 		"nothing to do, 2 refused (wrong script, bad arguments), 3 failed, 4 cannot be recovered"]
-	add_usage_text unbrick [stm32unbrick_usage unbrick]
+	add_usage_text unbrick [regsub {^\S+ } [stm32unbrick_usage unbrick] ""]
 }

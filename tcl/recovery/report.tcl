@@ -40,7 +40,34 @@ proc stm32unbrick_backup_dir {dir part} {
 	if {![file isdirectory $dir] || ![file writable $dir]} {
 		return -code error "backup directory $dir is not a writable directory"
 	}
+	# A run after an interrupted one must not overwrite the first backup: it holds what was
+	# readable before anything changed.  The new one goes to the first free run-N inside.
+	if {[file exists [file join $dir option-bytes.txt]]} {
+		for {set n 2} {[file exists [file join $dir run-$n]]} {incr n} {}
+		set dir [file join $dir run-$n]
+		if {[catch {file mkdir $dir} msg]} {
+			return -code error "backup directory $dir cannot be created: $msg"
+		}
+	}
 	return [file normalize $dir]
+}
+
+# The DA password an earlier run generated and saved (the first backup directory of
+# a -backup DIR, or the newest default one in the current directory): "" if none.
+proc stm32unbrick_saved_password {dir part} {
+	if {$dir ne ""} {
+		set candidates [concat [glob -nocomplain [file join $dir da-password.bin]] \
+			[glob -nocomplain [file join $dir run-* da-password.bin]]]
+	} else {
+		set candidates [glob -nocomplain [file join "stm32unbrick-backup-$part-*" da-password.bin]]
+	}
+	set best ""
+	foreach f $candidates {
+		if {$best eq "" || [file mtime $f] > [file mtime $best]} {
+			set best $f
+		}
+	}
+	return $best
 }
 
 proc stm32unbrick_write_file {path text} {

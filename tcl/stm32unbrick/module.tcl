@@ -94,9 +94,9 @@ proc stm32unbrick_register_help {} {
 		{h5 identify}   {}                   "STM32H5: DEV_ID, revision, flash, product state, TZEN, whether AP1 answers; a dict"
 		{h5 options}    {}                   "STM32H5: every option-byte field (FLASH_*_CUR), a dict"
 		{h5 registers}  {}                   "STM32H5: the FLASH registers (non-secure block), a dict"
-		{h5 options_set} "FIELD VALUE ... ?-irreversible? ?-timeout MS?"
+		{h5 options_set} "FIELD VALUE ?FIELD VALUE ...? ?-irreversible? ?-timeout MS?"
 		                                     "STM32H5: program option bytes (not PRODUCT_STATE), verified by reading back"
-		{h5 product_state} "?NAME|CODE? ?-password FILE? ?-cert FILE? ?-irreversible? ?-timeout MS?"
+		{h5 product_state} "?NAME|CODE ?-password FILE? ?-cert FILE? ?-irreversible? ?-timeout MS??"
 		                                     "STM32H5: show, or step forward; refuses what would leave the chip unrecoverable"
 		{h5 credentials} {}                  "STM32H5: which DA credential is provisioned (never its hash)"
 		{h5 da_provision} "-password FILE | -cert FILE ?-permissions N? ?-irreversible? ?-timeout MS?"
@@ -107,7 +107,7 @@ proc stm32unbrick_register_help {} {
 		{h5 program}    "FILE ?-offset ADDR? ?-timeout MS?"
 		                                     "STM32H5: program an ELF, HEX or binary image (erasing what it touches), verified"
 		{h5 verify}     "FILE ?-offset ADDR?" "STM32H5: compare flash with an ELF, HEX or binary image"
-		{h5 timeout_scale} "?FACTOR?"        "STM32H5: stretch every bounded wait (slow probes)"
+		{h5 timeout_scale} "?PCT?"          "STM32H5: stretch every bounded wait (slow probes)"
 		{da discover}   "?-timeout MS?"      "STM32H5 debug authentication: what the boot ROM reports (state, TZEN, credential)"
 		{da password_new} "FILE"             "STM32H5 debug authentication: a new random password in a new file (mode 0600)"
 		{da regress}    "-password FILE | -cert FILE -key FILE ?-partial? ?-timeout MS?"
@@ -136,4 +136,11 @@ proc stm32unbrick_attach_bridge {chipname} {
 		}
 	}
 	return [stm32unbrick bridge -dap $dap -memap $memap]
+}
+
+if {[llength [info commands add_help_text]]} {
+	stm32unbrick_register_help
+	add_help_text stm32unbrick_load "load the stm32unbrick module into OpenOCD (once; later calls do nothing)"
+	add_help_text stm32unbrick_attach_bridge "point the module at the DAP and mem_ap targets of a target script"
+	add_usage_text stm32unbrick_attach_bridge "chipname"
 }

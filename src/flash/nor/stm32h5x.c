@@ -144,7 +144,7 @@ ub_err h5_wait_idle(h5_target *t, const h5_ctl *c, const char *step, unsigned ti
 {
 	char name[16];
 	snprintf(name, sizeof(name), "FLASH_%s", c->sr_name);
-	ub_poll p = { step, name, t->sys, c->base + c->sr.off, H5_SR_IDLE_MASK, 0, timeout_ms };
+	ub_poll p = { step, name, t->sys, c->base + c->sr.off, H5_SR_IDLE_MASK, 0, timeout_ms, 0 };
 	ub_err e = h5_set_secure(t, c->secure);
 	return e != UB_OK ? e : ub_poll_until(t->b, &p, sr);
 }

@@ -152,10 +152,35 @@ ub_err h7_ob_read(h7_target *t, h7_ob *ob)
 	return UB_OK;
 }
 
-static ub_err wait_opt_idle(h7_target *t, const char *step, unsigned timeout_ms, uint32_t *optsr)
+/*
+ * Typical busy times, for progress lines only (facts A.2 timing): a 128 KiB
+ * sector erases in about 1.1 s, smaller sectors in proportion; an option
+ * change takes about 0.3 s, plus the erase of a bank when it is an RDP
+ * regression (both banks erase in parallel).
+ */
+#define TYP_128K_SECTOR_ERASE_MS 1100u
+#define TYP_OPTION_CHANGE_MS 300u
+
+static unsigned bank_size(const h7_target *t);
+
+static unsigned typ_bank_erase_ms(const h7_target *t)
+{
+	return (unsigned)((uint64_t)bank_size(t) * TYP_128K_SECTOR_ERASE_MS / (128u * 1024u));
+}
+
+static unsigned typ_option_change_ms(const h7_target *t, const h7_ob *want, const h7_ob *have)
+{
+	uint32_t to = 0, from = 0;
+	bool regression = h7_ob_get(want, "RDP", &to) == UB_OK && h7_ob_get(have, "RDP", &from) == UB_OK &&
+			  to == 0xAA && from != 0xAA;
+	return TYP_OPTION_CHANGE_MS + (regression ? typ_bank_erase_ms(t) : 0);
+}
+
+static ub_err wait_opt_idle(h7_target *t, const char *step, unsigned timeout_ms, unsigned expected_ms,
+			    uint32_t *optsr)
 {
 	ub_poll p = { step, "FLASH_OPTSR_CUR", t->sys, reg_addr(REG_OPTSR_CUR, 1),
-		      OPTSR_OPT_BUSY, 0, timeout_ms };
+		      OPTSR_OPT_BUSY, 0, timeout_ms, expected_ms };
 	return ub_poll_until(t->b, &p, optsr);
 }
 
@@ -221,7 +246,7 @@ ub_err h7_ob_write(h7_target *t, const h7_ob *want, unsigned timeout_ms)
 		return ub_fail(UB_ERR_ARG, "h7_ob_write: chip not identified");
 	h7_ob have;
 	uint32_t optsr = 0;
-	ub_err e = wait_opt_idle(t, "option-byte change (idle before start)", scaled(t, timeout_ms), &optsr);
+	ub_err e = wait_opt_idle(t, "option-byte change (idle before start)", scaled(t, timeout_ms), 0, &optsr);
 	if (e == UB_OK)
 		e = h7_ob_read(t, &have);
 	if (e != UB_OK)
@@ -238,7 +263,8 @@ ub_err h7_ob_write(h7_target *t, const h7_ob *want, unsigned timeout_ms)
 		goto relock;
 	if ((e = reg_write(t, REG_OPTCR, 1, OPTCR_OPTSTART)) != UB_OK)
 		goto relock;
-	if ((e = wait_opt_idle(t, "option-byte change", scaled(t, timeout_ms), &optsr)) != UB_OK)
+	if ((e = wait_opt_idle(t, "option-byte change", scaled(t, timeout_ms), typ_option_change_ms(t, want, &have),
+			       &optsr)) != UB_OK)
 		goto relock;
 	if (optsr & OPTSR_OPTCHANGEERR) {
 		e = ub_fail(UB_ERR_REFUSED, "the chip refused the option-byte change: OPTCHANGEERR set in "
@@ -277,10 +303,11 @@ static ub_err check_sr(h7_target *t, unsigned bank, const char *step, uint32_t a
 		       (sr & (1u << 17)) ? " (WRPERR: write protected)" : "");
 }
 
-static ub_err wait_bank_idle(h7_target *t, unsigned bank, const char *step, unsigned timeout_ms)
+static ub_err wait_bank_idle(h7_target *t, unsigned bank, const char *step, unsigned timeout_ms,
+			     unsigned expected_ms)
 {
 	ub_poll p = { step, bank == 2 ? "FLASH_SR2" : "FLASH_SR1", t->sys, reg_addr(REG_SR, bank),
-		      SR_QW | SR_BSY, 0, timeout_ms };
+		      SR_QW | SR_BSY, 0, timeout_ms, expected_ms };
 	return ub_poll_until(t->b, &p, NULL);
 }
 
@@ -304,7 +331,7 @@ ub_err h7_bank_erase(h7_target *t, unsigned bank, unsigned timeout_ms)
 		return ub_fail(UB_ERR_ARG, "h7_bank_erase: no bank %u on this chip", bank);
 	const h7_line_info *l = t->kind.line;
 	uint32_t base = bank == 2 ? H7_BANK2_BASE : H7_BANK1_BASE;
-	ub_err e = wait_bank_idle(t, bank, "bank erase (idle before start)", scaled(t, timeout_ms));
+	ub_err e = wait_bank_idle(t, bank, "bank erase (idle before start)", scaled(t, timeout_ms), 0);
 	if (e == UB_OK)
 		e = begin_bank_op(t, bank);
 	if (e != UB_OK)
@@ -312,7 +339,8 @@ ub_err h7_bank_erase(h7_target *t, unsigned bank, unsigned timeout_ms)
 	uint32_t cr = CR_BER | cr_psize(l);
 	if ((e = reg_write(t, REG_CR, bank, cr)) != UB_OK || (e = reg_write(t, REG_CR, bank, cr | cr_start(l))) != UB_OK)
 		goto lock;
-	if ((e = wait_bank_idle(t, bank, "bank erase", scaled(t, timeout_ms ? timeout_ms : BANK_ERASE_TIMEOUT_MS))) != UB_OK)
+	if ((e = wait_bank_idle(t, bank, "bank erase", scaled(t, timeout_ms ? timeout_ms : BANK_ERASE_TIMEOUT_MS),
+				typ_bank_erase_ms(t))) != UB_OK)
 		goto lock;
 	e = check_sr(t, bank, "bank erase", base);
 lock:
@@ -342,7 +370,7 @@ static ub_err program_word(h7_target *t, unsigned bank, uint32_t addr, const uin
 	memcpy(words, bytes, n * 4);
 	ub_err e = ocd_mem_write(t->b, t->sys, addr, words, n);
 	if (e == UB_OK)
-		e = wait_bank_idle(t, bank, "flash word programming", scaled(t, WORD_TIMEOUT_MS));
+		e = wait_bank_idle(t, bank, "flash word programming", scaled(t, WORD_TIMEOUT_MS), 0);
 	if (e == UB_OK)
 		e = check_sr(t, bank, "flash word programming", addr);
 	return e;

@@ -121,6 +121,9 @@ def case_supply_lockout():
         check(st["counters"]["power_cycles"] >= 1, "no power cycle", st["counters"])
         check(st["flash_sha256"]["bank1"] == ERASED, "firmware not erased")
         check("supply" in run.report["verdict"], "verdict does not name the supply", run.report["verdict"])
+        # At time-scale 1 a bank erase takes 8.8 s: progress lines with elapsed and usual time.
+        check(re.search(r"^bank erase: \d+\.\d s so far, usually about 8\.8 s \(gives up after 40 s\)$", run.output, re.M),
+              "no progress line during the bank erase", run.tail())
     finally:
         sim.cleanup()
 
