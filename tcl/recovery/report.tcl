@@ -91,7 +91,7 @@ proc stm32unbrick_backup_options {dir regs fields} {
 
 # Dump one memory range through the module; chunks that fault (ECC-corrupt
 # flash words) are read again flash word by flash word, unreadable words are
-# written as 0xFF and listed.  Returns the list of unreadable addresses.
+# written as zero bytes and listed.  Returns the list of unreadable addresses.
 proc stm32unbrick_backup_range {ap base size word_bytes path} {
 	set chunk 16384
 	set unreadable {}
@@ -107,17 +107,22 @@ proc stm32unbrick_backup_range {ap base size word_bytes path} {
 			file delete $tmp
 			continue
 		}
-		set words [expr {$word_bytes / 4}]
+		# A chunk with an unreadable word (double ECC error): word by word.  OpenOCD's Jim
+		# has no `binary`, so readable words go through `mem dump` and unreadable ones are
+		# written as zero bytes (listed in unreadable.txt; 0x00..0x7f are plain bytes in Jim).
 		for {set w 0} {$w < $chunk} {incr w $word_bytes} {
 			set addr [expr {$base + $off + $w}]
-			if {[catch {stm32unbrick mem read $ap $addr $words} vals]} {
+			if {[catch {stm32unbrick mem dump $ap $addr $word_bytes $tmp}]} {
 				lappend unreadable [format 0x%08x $addr]
-				set vals [lrepeat $words 0xffffffff]
+				puts -nonewline $out [string repeat "\x00" $word_bytes]
+				continue
 			}
-			foreach v $vals {
-				puts -nonewline $out [binary format i $v]
-			}
+			set in [open $tmp r]
+			fconfigure $in -translation binary
+			puts -nonewline $out [read $in]
+			close $in
 		}
+		catch {file delete $tmp}
 	}
 	close $out
 	return $unreadable

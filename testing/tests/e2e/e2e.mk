@@ -16,4 +16,7 @@ E2E_TESTS += testing/tests/e2e/test_unbrick_h7_lines.py
 E2E_TESTS += testing/tests/e2e/test_factory_options.py
 E2E_TESTS += testing/tests/e2e/test_fidelity_h5.py
 E2E_TESTS += testing/tests/e2e/test_unbrick_h5.py
+E2E_TESTS += testing/tests/e2e/test_faults_h7.py
+E2E_TESTS += testing/tests/e2e/test_faults_h5.py
+
 E2E_TESTS += testing/tests/e2e/test_production.py

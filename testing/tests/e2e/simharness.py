@@ -257,6 +257,30 @@ def openocd(sim, *commands, files=(), pre=(), timeout=300, extra_dirs=()):
     return Run(argv, proc.returncode, proc.stdout, state)
 
 
+# Evidence for docs/faults.md (issue 5): every fault and bad input a test tries,
+# with its outcome, is recorded here by the test itself once its checks have
+# passed; testing/tests/e2e/test_faults_doc.py turns the records into the table
+# and fails when the committed docs/faults.md differs from it.
+OUTCOMES_DIR = os.path.join(TOP_BUILDDIR, "testing", "tests", "outcomes")
+OUTCOMES = ("recovered", "refused", "reported")
+_outcomes_started = False
+
+
+def record_outcome(kind, what, setup, outcome, evidence):
+    """kind: "fault" or "bad input"; what: the fault or input tried; setup: the
+    chip and its state (e.g. "H743, RDP 0x55"); outcome: recovered (a rerun
+    finished the job), refused (nothing written) or reported (a clear error and
+    the chip no worse); evidence: what the test checked on the chip."""
+    global _outcomes_started
+    check(kind in ("fault", "bad input") and outcome in OUTCOMES, "record_outcome: bad row", kind, outcome)
+    path = os.path.join(OUTCOMES_DIR, os.path.splitext(os.path.basename(sys.argv[0]))[0] + ".jsonl")
+    os.makedirs(OUTCOMES_DIR, exist_ok=True)
+    with open(path, "a" if _outcomes_started else "w") as f:
+        f.write(json.dumps({"kind": kind, "what": what, "setup": setup, "outcome": outcome,
+                            "evidence": evidence}) + "\n")
+    _outcomes_started = True
+
+
 def random_image(size, seed):
     rng = random.Random(seed)
     return bytes(rng.getrandbits(8) for _ in range(size))
