@@ -431,7 +431,12 @@ static ub_err mem_read_block(ocd_bridge *b, ub_ap ap, uint32_t addr, uint32_t *w
 	rc = ocd_eval(b, 5, objv);
 	if (rc != JIM_OK)
 		return fail_command(b, UB_ERR_MEM_READ, rc, ctx);
-	return parse_word_list(b, ctx, words, count);
+	ub_err err = parse_word_list(b, ctx, words, count);
+
+	/* Consumed: a command of ours must not return 16 KiB of words that OpenOCD then prints. */
+	if (!err)
+		Jim_SetEmptyResult(b->interp);
+	return err;
 }
 
 ub_err ocd_mem_read(ocd_bridge *b, ub_ap ap, uint32_t addr, uint32_t *words, size_t count)
@@ -602,6 +607,67 @@ ub_err ocd_ap_csw(ocd_bridge *b, ub_ap ap, uint32_t value, uint32_t mask)
 	objv[2] = hex_word(b, value);
 	objv[3] = hex_word(b, mask);
 	return dap_quiet_command(b, ctx, 4, objv);
+}
+
+/* "memory bus access delay set to N tck" (OpenOCD 0.12 `<dap> memaccess`, with or without a value). */
+static ub_err parse_memaccess_answer(ocd_bridge *b, const char *ctx, unsigned *tck)
+{
+	const char *text = Jim_String(Jim_GetResult(b->interp));
+	const char *prefix = "memory bus access delay set to ";
+	const char *num = strstr(text, prefix);
+	const char *end;
+	uint32_t v;
+
+	if (!num)
+		return fail_parse(ctx, "'memory bus access delay set to N tck'", text);
+	num += strlen(prefix);
+	end = strchr(num, ' ');
+	if (!end || strncmp(end, " tck", 4) != 0 || !parse_u32_token(num, (size_t)(end - num), &v))
+		return fail_parse(ctx, "'memory bus access delay set to N tck'", text);
+	*tck = v;
+	return UB_OK;
+}
+
+#define OCD_MEMACCESS_MAX 255u
+
+ub_err ocd_memaccess(ocd_bridge *b, unsigned tck, unsigned *previous)
+{
+	char ctx[OCD_CTX_MAX];
+	Jim_Obj *objv[3];
+	unsigned was, now;
+	ub_err err = check_bridge(b, "memaccess");
+	int rc;
+
+	if (err)
+		return err;
+	snprintf(ctx, sizeof(ctx), "memaccess %u (DAP %s)", tck, b->dap[0] ? b->dap : "<none>");
+	if (tck > OCD_MEMACCESS_MAX)
+		return ub_fail(UB_ERR_ARG, "%s: at most %u TCK", ctx, OCD_MEMACCESS_MAX);
+	if (!b->dap[0])
+		return ub_fail(UB_ERR_NOT_CONFIGURED, "%s: no DAP configured (stm32unbrick bridge -dap NAME)", ctx);
+	objv[0] = word(b, b->dap);
+	objv[1] = word(b, "memaccess");
+	rc = ocd_eval(b, 2, objv);
+	if (rc != JIM_OK)
+		return fail_command(b, UB_ERR_UNSUPPORTED, rc, ctx);
+	err = parse_memaccess_answer(b, ctx, &was);
+	if (err)
+		return err;
+	if (previous)
+		*previous = was;
+	if (was == tck)
+		return UB_OK;
+	/* Jim_EvalObjVector() freed the words of the first call: new ones. */
+	objv[0] = word(b, b->dap);
+	objv[1] = word(b, "memaccess");
+	objv[2] = Jim_NewIntObj(b->interp, tck);
+	rc = ocd_eval(b, 3, objv);
+	if (rc != JIM_OK)
+		return fail_command(b, UB_ERR_UNSUPPORTED, rc, ctx);
+	err = parse_memaccess_answer(b, ctx, &now);
+	if (!err && now != tck)
+		err = ub_fail(UB_ERR_UNSUPPORTED, "%s: OpenOCD kept %u TCK", ctx, now);
+	return err;
 }
 
 ub_err ocd_srst(ocd_bridge *b, bool assert)

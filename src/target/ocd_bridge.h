@@ -76,6 +76,14 @@ ub_err ocd_ap_csw_read(ocd_bridge *b, ub_ap ap, uint32_t *value);
  * product state may refuse) answers nothing until examined.  UB_ERR_AP when the examination fails. */
 ub_err ocd_examine(ocd_bridge *b, ub_ap ap);
 
+/*
+ * `<dap> memaccess N`: the idle TCK cycles OpenOCD 0.12 adds after every MEM-AP data access (default 8),
+ * time for a slow bus to finish before the next scan; a bus that is still busy makes the DP answer WAIT,
+ * which OpenOCD retries.  `previous` (may be NULL) gets the value in force before, so that a caller can put
+ * it back.  At most 255 (OpenOCD's limit).
+ */
+ub_err ocd_memaccess(ocd_bridge *b, unsigned tck, unsigned *previous);
+
 ub_err ocd_srst(ocd_bridge *b, bool assert);
 /* `poll on|off`: OpenOCD's background target polling (its own cortex_m poll, which would race an
  * attach sequence: it reads DHCSR, re-examines the core and rewrites DEMCR). */

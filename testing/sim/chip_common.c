@@ -38,6 +38,13 @@ int chip_write_state_file(const char *path, chip_json_writer write, void *chip, 
 	return 0;
 }
 
+/*
+ * The transport (rbb_server.c) counts round trips: only it sees OpenOCD's
+ * queue brackets.  Weak, because the chip's unit tests link no transport;
+ * they then report 0.
+ */
+extern uint64_t rbb_link_round_trips(void) __attribute__((weak));
+
 void chip_json_link_counters(json_out *j, const jtag_chain *chain, const jtag_dp *dp)
 {
 	json_uint(j, "tck", chain->tck_cycles);
@@ -45,6 +52,7 @@ void chip_json_link_counters(json_out *j, const jtag_chain *chain, const jtag_dp
 	json_uint(j, "ir_scans", chain->ir_scans);
 	json_uint(j, "ap_transactions", dp->ap_transactions);
 	json_uint(j, "ap_faults", dp->ap_faults);
+	json_uint(j, "round_trips", rbb_link_round_trips ? rbb_link_round_trips() : 0);
 }
 
 void chip_json_pins(json_out *j, bool boot0, bool powered, bool srst_asserted, bool debug_alive,

@@ -27,7 +27,8 @@ typedef void (*chip_json_writer)(void *chip, json_out *j);
  */
 int chip_write_state_file(const char *path, chip_json_writer write, void *chip, char *err, size_t errlen);
 
-/* The JTAG and DP counters ("tck" .. "ap_faults") of the "counters" object. */
+/* The JTAG and DP counters ("tck" .. "ap_faults") of the "counters" object, and the
+ * transport's "round_trips" (rbb_server.h: OpenOCD queue executions that read TDO). */
 void chip_json_link_counters(json_out *j, const jtag_chain *chain, const jtag_dp *dp);
 
 /* "boot0", "powered", "srst_asserted", "debug_port", "debug_port_why". */

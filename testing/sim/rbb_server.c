@@ -34,6 +34,14 @@
 /* Poll timeout: sim_chip_poll() must run at least once per millisecond. */
 #define POLL_TIMEOUT_MS 1
 
+/* Round trips of all sessions (rbb_link_round_trips). */
+static uint64_t link_round_trips;
+
+uint64_t rbb_link_round_trips(void)
+{
+	return link_round_trips;
+}
+
 /* --------------------------------------------------------- protocol -- */
 
 void rbb_protocol_init(rbb_protocol *p, sim_chip *chip)
@@ -49,6 +57,17 @@ static void report_unknown(size_t count, uint8_t first)
 {
 	sim_log_guest_error("remote_bitbang: ignored %zu unknown byte%s (first 0x%02x '%c')", count,
 			    count == 1 ? "" : "s", first, first >= 0x20 && first < 0x7f ? first : '?');
+}
+
+/* 'B' opens a queue, 'b' closes it; a closed queue that read TDO was one round trip. */
+static void queue_bracket(rbb_protocol *p, bool open)
+{
+	if (!open && p->in_queue && p->queue_read) {
+		p->round_trips++;
+		link_round_trips++;
+	}
+	p->in_queue = open;
+	p->queue_read = false;
 }
 
 size_t rbb_protocol_feed(rbb_protocol *p, const uint8_t *in, size_t n, uint8_t *out, size_t *out_len)
@@ -70,13 +89,16 @@ size_t rbb_protocol_feed(rbb_protocol *p, const uint8_t *in, size_t n, uint8_t *
 		switch (c) {
 		case 'R':
 			out[o++] = sim_chip_jtag_tdo(chip) ? '1' : '0';
+			p->queue_read |= p->in_queue;
 			break;
 		case 'r': case 's': case 't': case 'u':
 			v = (unsigned)c - 'r';
 			sim_chip_set_reset_lines(chip, v & 2u, v & 1u);
 			break;
 		case 'B': case 'b':
-			break; /* the probe's LED */
+			/* The probe's LED, lit around each queue: the round-trip brackets. */
+			queue_bracket(p, c == 'B');
+			break;
 		case 'Q':
 			p->quit = true;
 			i++;
@@ -305,8 +327,9 @@ static void session_end(rbb_server *s, const char *why)
 	close(s->client_fd);
 	s->client_fd = -1;
 	s->out_start = s->out_end = 0;
-	sim_log_info("remote_bitbang: session %lu ended (%s): %llu bytes, %llu TDO samples", s->sessions, why,
-		     (unsigned long long)s->proto.bytes_in, (unsigned long long)s->proto.replies);
+	sim_log_info("remote_bitbang: session %lu ended (%s): %llu bytes, %llu TDO samples, %llu round trips",
+		     s->sessions, why, (unsigned long long)s->proto.bytes_in, (unsigned long long)s->proto.replies,
+		     (unsigned long long)s->proto.round_trips);
 	sim_chip_session_end(s->chip);
 	rbb_server_write_state(s);
 }

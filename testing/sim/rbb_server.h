@@ -7,13 +7,26 @@
  *   'R'       sample TDO: reply one byte '0' or '1'
  *   'r' 's' 't' 'u'  reset lines: value - 'r' = trst << 1 | srst, 1 = asserted
  *             ('r' none, 's' SRST only, 't' TRST only, 'u' both)
- *   'B' 'b'   probe LED on/off (ignored)
+ *   'B' 'b'   probe LED on/off: OpenOCD 0.12's bitbang layer (bitbang.c) sends 'B'
+ *             before and 'b' after every JTAG queue it executes
  *   'Q'       quit: OpenOCD is exiting, the session ends
  * OpenOCD queues up to 255 'R' before it reads any reply and only ever
  * flushes whole buffers, so replies are produced per chunk, never per byte.
  *
  * The protocol core (rbb_protocol_*) does no I/O, so unit tests can feed it
  * bytes; rbb_server_* owns the sockets.
+ *
+ * Round trips.  A USB probe (FTDI MPSSE, J-Link, CMSIS-DAP) sends a whole
+ * OpenOCD JTAG queue in one transfer and waits once for the TDO data of that
+ * queue: its cost is one USB round trip per queue execution that reads
+ * something.  remote_bitbang has no such transfer unit (OpenOCD also blocks
+ * after every scan that captures data), and where the socket happens to
+ * split the stream depends on timing, so the count is taken from the
+ * stream itself: one round trip per 'B' ... 'b' bracket (one queue
+ * execution) that contains at least one 'R'.  That is deterministic for a
+ * given sequence of OpenOCD commands, and it is the number of USB round
+ * trips the same commands cost on a real probe.  'R' outside a bracket
+ * (a client that does not blink) is not counted.
  */
 #ifndef STM32SIM_RBB_SERVER_H
 #define STM32SIM_RBB_SERVER_H
@@ -31,6 +44,9 @@ typedef struct rbb_protocol {
 	uint64_t bytes_in;
 	uint64_t replies;        /* 'R' answered */
 	uint64_t unknown_bytes;
+	bool in_queue;           /* between 'B' and 'b' */
+	bool queue_read;         /* an 'R' since the last 'B' */
+	uint64_t round_trips;    /* brackets with an 'R' (see above), this session */
 } rbb_protocol;
 
 void rbb_protocol_init(rbb_protocol *p, sim_chip *chip);
@@ -40,6 +56,13 @@ void rbb_protocol_init(rbb_protocol *p, sim_chip *chip);
  * only when 'Q' was seen, which is consumed); *out_len gets the reply count.
  */
 size_t rbb_protocol_feed(rbb_protocol *p, const uint8_t *in, size_t n, uint8_t *out, size_t *out_len);
+
+/*
+ * Round trips of every protocol instance of this process since it started,
+ * all sessions together.  The state JSON reports it as the link counter
+ * "round_trips" (chip_common.c): one simulator process serves one chip.
+ */
+uint64_t rbb_link_round_trips(void);
 
 #define RBB_IN_CHUNK  (32 * 1024)     /* bounds the time between sim_chip_poll() calls */
 #define RBB_OUT_SPACE (256 * 1024)

@@ -49,6 +49,20 @@ static const h7_reg_off REG_OPTCCR = { 0x24 };
 #define BANK_ERASE_TIMEOUT_MS 30000u
 /* Largest block moved in one bridge command while verifying. */
 #define VERIFY_CHUNK 16384u
+/*
+ * Flash words written between two status checks.  The controller runs one
+ * word and holds one more in its queue (SR.QW, facts A.2); a third write
+ * stalls the bus on silicon until a slot frees, and the simulator, which
+ * cannot stall a bus access, drops it (flash_h7_ops.c).  So two words, then
+ * wait for QW = 0: the status read costs as much as six data words on JTAG
+ * (docs/performance.md), two words per read halve its share.
+ */
+#define WORDS_PER_CHECK 2u
+/* Idle TCK after each MEM-AP data access while programming and verifying:
+ * none (OpenOCD's default is 8 of the 49 TCK of one word).  A bus access
+ * that is not finished when the next scan comes makes the DP answer WAIT,
+ * which OpenOCD retries, and every byte written is read back. */
+#define BULK_MEMACCESS_TCK 0u
 
 static uint32_t reg_addr(h7_reg_off r, unsigned bank)
 {
@@ -209,6 +223,9 @@ static ub_err write_prg_registers(h7_target *t, const h7_ob *want, const h7_ob *
 		h7_ob_reg_idx idx = { i };
 		const h7_ob_reg *r = h7_ob_reg_at(idx);
 		uint32_t back;
+		/* The old value in OpenOCD's log before the write: a snapshot even when this command is
+		 * typed directly (unbrick saves option-bytes.txt before it gets here). */
+		ocd_log(t->b, "h7 option bytes: FLASH_%s_PRG 0x%08x -> 0x%08x", r->name, have->value[i], want->value[i]);
 		ub_err e = reg_write(t, r->prg, 1, want->value[i]);
 		if (e == UB_OK)
 			e = reg_read(t, r->prg, 1, &back);
@@ -289,12 +306,9 @@ static uint32_t cr_psize(const h7_line_info *l)
 	return l->cr_has_psize ? CR_PSIZE_X64 : 0;
 }
 
-static ub_err check_sr(h7_target *t, unsigned bank, const char *step, uint32_t addr)
+/* The error flags of an SR value already read; any is cleared and reported. */
+static ub_err check_sr_value(h7_target *t, unsigned bank, const char *step, uint32_t addr, uint32_t sr)
 {
-	uint32_t sr;
-	ub_err e = reg_read(t, REG_SR, bank, &sr);
-	if (e != UB_OK)
-		return e;
 	if (!(sr & SR_ERRORS))
 		return UB_OK;
 	reg_write(t, REG_CCR, bank, sr & SR_ERRORS);
@@ -303,12 +317,20 @@ static ub_err check_sr(h7_target *t, unsigned bank, const char *step, uint32_t a
 		       (sr & (1u << 17)) ? " (WRPERR: write protected)" : "");
 }
 
+static ub_err check_sr(h7_target *t, unsigned bank, const char *step, uint32_t addr)
+{
+	uint32_t sr;
+	ub_err e = reg_read(t, REG_SR, bank, &sr);
+	return e != UB_OK ? e : check_sr_value(t, bank, step, addr, sr);
+}
+
+/* `sr` (may be NULL) gets the last SR read: the error flags of what just finished. */
 static ub_err wait_bank_idle(h7_target *t, unsigned bank, const char *step, unsigned timeout_ms,
-			     unsigned expected_ms)
+			     unsigned expected_ms, uint32_t *sr)
 {
 	ub_poll p = { step, bank == 2 ? "FLASH_SR2" : "FLASH_SR1", t->sys, reg_addr(REG_SR, bank),
 		      SR_QW | SR_BSY, 0, timeout_ms, expected_ms };
-	return ub_poll_until(t->b, &p, NULL);
+	return ub_poll_until(t->b, &p, sr);
 }
 
 static ub_err begin_bank_op(h7_target *t, unsigned bank)
@@ -331,7 +353,7 @@ ub_err h7_bank_erase(h7_target *t, unsigned bank, unsigned timeout_ms)
 		return ub_fail(UB_ERR_ARG, "h7_bank_erase: no bank %u on this chip", bank);
 	const h7_line_info *l = t->kind.line;
 	uint32_t base = bank == 2 ? H7_BANK2_BASE : H7_BANK1_BASE;
-	ub_err e = wait_bank_idle(t, bank, "bank erase (idle before start)", scaled(t, timeout_ms), 0);
+	ub_err e = wait_bank_idle(t, bank, "bank erase (idle before start)", scaled(t, timeout_ms), 0, NULL);
 	if (e == UB_OK)
 		e = begin_bank_op(t, bank);
 	if (e != UB_OK)
@@ -340,7 +362,7 @@ ub_err h7_bank_erase(h7_target *t, unsigned bank, unsigned timeout_ms)
 	if ((e = reg_write(t, REG_CR, bank, cr)) != UB_OK || (e = reg_write(t, REG_CR, bank, cr | cr_start(l))) != UB_OK)
 		goto lock;
 	if ((e = wait_bank_idle(t, bank, "bank erase", scaled(t, timeout_ms ? timeout_ms : BANK_ERASE_TIMEOUT_MS),
-				typ_bank_erase_ms(t))) != UB_OK)
+				typ_bank_erase_ms(t), NULL)) != UB_OK)
 		goto lock;
 	e = check_sr(t, bank, "bank erase", base);
 lock:
@@ -361,18 +383,19 @@ static unsigned bank_of(const h7_target *t, uint32_t addr)
 	return (t->kind.two_banks && addr >= H7_BANK2_BASE) ? 2 : 1;
 }
 
-/* One flash word: write it through the MEM-AP (one bridge command), wait for
- * the queue to drain, check the error flags. */
-static ub_err program_word(h7_target *t, unsigned bank, uint32_t addr, const uint8_t *bytes)
+/* `count` consecutive flash words (at most WORDS_PER_CHECK): one MEM-AP write
+ * (one bridge command), then one wait for the queue to drain whose last SR
+ * read also carries the error flags. */
+static ub_err program_words(h7_target *t, unsigned bank, uint32_t addr, const uint8_t *bytes, unsigned count)
 {
-	uint32_t words[8];
-	unsigned n = t->kind.line->word_bytes / 4;
+	uint32_t words[8 * WORDS_PER_CHECK], sr = 0;
+	unsigned n = count * t->kind.line->word_bytes / 4;
 	memcpy(words, bytes, n * 4);
 	ub_err e = ocd_mem_write(t->b, t->sys, addr, words, n);
 	if (e == UB_OK)
-		e = wait_bank_idle(t, bank, "flash word programming", scaled(t, WORD_TIMEOUT_MS), 0);
+		e = wait_bank_idle(t, bank, "flash word programming", scaled(t, count * WORD_TIMEOUT_MS), 0, &sr);
 	if (e == UB_OK)
-		e = check_sr(t, bank, "flash word programming", addr);
+		e = check_sr_value(t, bank, "flash word programming", addr, sr);
 	return e;
 }
 
@@ -382,9 +405,14 @@ static ub_err program_run(h7_target *t, uint32_t addr, const uint8_t *data, size
 	ub_err e = begin_bank_op(t, bank);
 	if (e == UB_OK)
 		e = reg_write(t, REG_CR, bank, CR_PG | cr_psize(t->kind.line));
-	for (size_t off = 0; e == UB_OK && off < len; off += wb)
-		if (!all_erased(data + off, wb)) /* programming 0xFF would burn the word's ECC */
-			e = program_word(t, bank, addr + (uint32_t)off, data + off);
+	for (size_t off = 0; e == UB_OK && off < len;) {
+		unsigned n = 0;
+		while (n < WORDS_PER_CHECK && off + (n + 1) * wb <= len && !all_erased(data + off + n * wb, wb))
+			n++;
+		if (n) /* programming 0xFF would burn the word's ECC: erased words are skipped */
+			e = program_words(t, bank, addr + (uint32_t)off, data + off, n);
+		off += (n ? n : 1) * wb;
+	}
 	end_bank_op(t, bank, &e);
 	return e;
 }
@@ -408,6 +436,23 @@ static bool range_in_flash(const h7_target *t, uint32_t addr, size_t len)
 	return H7_BANK1_BASE + bs == H7_BANK2_BASE && a >= H7_BANK1_BASE && end <= H7_BANK2_BASE + bs;
 }
 
+/* Bulk transfers without OpenOCD's idle cycles (BULK_MEMACCESS_TCK).  False
+ * when the adapter has no DAP command (HLA): it then runs at OpenOCD's pace. */
+static bool bulk_begin(h7_target *t, unsigned *saved)
+{
+	if (ocd_memaccess(t->b, BULK_MEMACCESS_TCK, saved) == UB_OK)
+		return true;
+	ub_clear_error();
+	return false;
+}
+
+/* Put OpenOCD's setting back whatever failed; keep the first error. */
+static void bulk_end(h7_target *t, bool fast, unsigned saved, ub_err *e)
+{
+	if (fast && ocd_memaccess(t->b, saved, NULL) != UB_OK && *e == UB_OK)
+		*e = UB_ERR_UNSUPPORTED;
+}
+
 ub_err h7_program(h7_target *t, uint32_t addr, const uint8_t *data, size_t len)
 {
 	if (!t || !t->kind.line || (!data && len))
@@ -416,6 +461,8 @@ ub_err h7_program(h7_target *t, uint32_t addr, const uint8_t *data, size_t len)
 	if (addr % wb || len % wb || !range_in_flash(t, addr, len))
 		return ub_fail(UB_ERR_ARG, "h7_program: 0x%08x + %zu is not whole %u-byte flash words inside the flash",
 			       addr, len, wb);
+	unsigned memaccess = 0;
+	bool fast = bulk_begin(t, &memaccess);
 	ub_err e = UB_OK;
 	size_t done = 0;
 	while (e == UB_OK && done < len) {
@@ -427,7 +474,10 @@ ub_err h7_program(h7_target *t, uint32_t addr, const uint8_t *data, size_t len)
 		e = program_run(t, a, data + done, run);
 		done += run;
 	}
-	return e == UB_OK ? h7_verify(t, addr, data, len) : e;
+	if (e == UB_OK)
+		e = h7_verify(t, addr, data, len);
+	bulk_end(t, fast, memaccess, &e);
+	return e;
 }
 
 ub_err h7_verify(h7_target *t, uint32_t addr, const uint8_t *data, size_t len)
@@ -437,6 +487,8 @@ ub_err h7_verify(h7_target *t, uint32_t addr, const uint8_t *data, size_t len)
 	uint32_t *buf = malloc(VERIFY_CHUNK);
 	if (!buf)
 		return ub_fail(UB_ERR_NOMEM, "h7_verify: out of memory");
+	unsigned memaccess = 0;
+	bool fast = bulk_begin(t, &memaccess);
 	ub_err e = UB_OK;
 	for (size_t off = 0; e == UB_OK && off < len; off += VERIFY_CHUNK) {
 		size_t n = len - off < VERIFY_CHUNK ? len - off : VERIFY_CHUNK;
@@ -449,6 +501,7 @@ ub_err h7_verify(h7_target *t, uint32_t addr, const uint8_t *data, size_t len)
 		e = ub_fail(UB_ERR_VERIFY, "verify: flash at 0x%08x reads 0x%02x, expected 0x%02x",
 			    addr + (uint32_t)(off + i), ((const uint8_t *)buf)[i], data[off + i]);
 	}
+	bulk_end(t, fast, memaccess, &e);
 	free(buf);
 	return e;
 }

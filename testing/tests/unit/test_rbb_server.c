@@ -195,6 +195,47 @@ static void test_unknown_and_blink_bytes_ignored(void **state)
 	assert_int_equal(chip.nresets, 0);
 }
 
+/* One OpenOCD queue execution as bitbang.c sends it: LED on, scans, LED off. */
+#define QUEUE_WITH_READ "B0R41R5b"
+#define QUEUE_WITHOUT_READ "B0415b"
+
+static void test_round_trip_is_a_queue_that_reads(void **state)
+{
+	rbb_protocol p;
+	char out[64];
+	uint64_t total = rbb_link_round_trips();
+
+	rbb_protocol_init(&p, &chip);
+	feed(&p, QUEUE_WITH_READ QUEUE_WITHOUT_READ QUEUE_WITH_READ, out);
+	assert_string_equal(out, "0010"); /* the fake chip echoes the TDI of the last rising edge */
+	assert_int_equal(p.round_trips, 2);
+	/* TDO read outside a bracket (a client that does not blink) and a bracket never closed: none. */
+	feed(&p, "0R4R" "B0R4", out);
+	assert_int_equal(p.round_trips, 2);
+	/* The unclosed bracket is closed by the next 'b'; a second 'B' restarts the bracket. */
+	feed(&p, "b" "B0R4" "B04b", out);
+	assert_int_equal(p.round_trips, 3);
+	assert_int_equal(rbb_link_round_trips() - total, 3);
+}
+
+/* How the socket cuts the stream must not change the count. */
+static void test_round_trips_do_not_depend_on_chunks(void **state)
+{
+	const char *stream = QUEUE_WITH_READ "0R4" QUEUE_WITHOUT_READ QUEUE_WITH_READ QUEUE_WITH_READ;
+	rbb_protocol whole, bytewise;
+	char out[64], one[2] = { 0, 0 };
+
+	rbb_protocol_init(&whole, &chip);
+	feed(&whole, stream, out);
+	rbb_protocol_init(&bytewise, &chip);
+	for (size_t i = 0; stream[i]; i++) {
+		one[0] = stream[i];
+		feed(&bytewise, one, out);
+	}
+	assert_int_equal(whole.round_trips, 3);
+	assert_int_equal(bytewise.round_trips, whole.round_trips);
+}
+
 /* --------------------------------------------------------- socket tests -- */
 
 static rbb_server srv;
@@ -510,6 +551,8 @@ int main(void)
 		cmocka_unit_test_setup(test_reset_chars, reset_chip),
 		cmocka_unit_test_setup(test_quit_stops_consuming, reset_chip),
 		cmocka_unit_test_setup(test_unknown_and_blink_bytes_ignored, reset_chip),
+		cmocka_unit_test_setup(test_round_trip_is_a_queue_that_reads, reset_chip),
+		cmocka_unit_test_setup(test_round_trips_do_not_depend_on_chunks, reset_chip),
 		cmocka_unit_test_setup(test_tcp_sessions_persist_chip, reset_chip),
 		cmocka_unit_test_setup(test_quit_ends_session, reset_chip),
 		cmocka_unit_test_setup(test_chip_can_drop_connection, reset_chip),
