@@ -51,6 +51,10 @@ proc stm32unbrick_parse_args {cmd argv spec flags} {
 	    [dict get $o -timeout] > 3600} {
 		return -code error "$cmd: -timeout wants seconds (1..3600), not '[dict get $o -timeout]'"
 	}
+	# Any other value would leave OpenOCD running after a command-line unbrick, i.e. hang the caller.
+	if {[dict exists $o -exit] && [dict get $o -exit] ni {auto yes no}} {
+		return -code error "$cmd: -exit wants yes or no, not '[dict get $o -exit]'"
+	}
 	return $o
 }
 
@@ -60,6 +64,24 @@ proc stm32unbrick_usage {cmd} {
 			"?-password FILE | -cert FILE -key FILE? ?-partial? (the last three: STM32H5 debug authentication)"]
 	}
 	return "diagnose ?-report FILE? ?-timeout S?"
+}
+
+# Length of the password in FILE by the module's rule (src/target/da_auth.c): one trailing "\n" or
+# "\r\n" is not part of it.  Never reads more than the last two bytes.
+proc stm32unbrick_password_bytes {f} {
+	set n [file size $f]
+	set fd [open $f r]
+	if {$n >= 2} {
+		seek $fd -2 end
+	}
+	set tail [read $fd]
+	close $fd
+	if {[string match "*\r\n" $tail]} {
+		incr n -2
+	} elseif {[string match "*\n" $tail]} {
+		incr n -1
+	}
+	return $n
 }
 
 # STM32H5 debug-authentication options: files must be readable, -cert and -key go together,
@@ -74,6 +96,13 @@ proc stm32unbrick_check_da_args {o} {
 		lappend given $opt
 		if {![file isfile $f] || ![file readable $f]} {
 			return -code error "unbrick: $opt $f: not a readable file"
+		}
+		# Checked here too, so that a bad file is refused before the chip is touched.
+		if {$opt eq "-password"} {
+			set n [stm32unbrick_password_bytes $f]
+			if {$n < 4 || $n > 16} {
+				return -code error "unbrick: -password $f: $n bytes; a DA password is 4..16 bytes"
+			}
 		}
 	}
 	if {[dict get $o -partial]} {
@@ -402,8 +431,19 @@ proc stm32unbrick_tempdir {} {
 proc unbrick {args} {
 	global stm32unbrick_exit
 	set from_cmdline [expr {[command mode] eq "config"}]
-	set o [stm32unbrick_parse_args unbrick $args {-dry-run 0 -backup "" -report "" -timeout 60 -exit auto
-		-password "" -cert "" -key "" -partial 0} {-dry-run -partial}]
+	if {[catch {stm32unbrick_parse_args unbrick $args {-dry-run 0 -backup "" -report "" -timeout 60 -exit auto
+		-password "" -cert "" -key "" -partial 0} {-dry-run -partial}} o]} {
+		# Bad arguments: refused before anything touched the chip, status 2 (docs/exit-status.md),
+		# not the 1 of an OpenOCD command that failed.
+		stm32unbrick_say unbrick "refused: $o"
+		if {$from_cmdline} {
+			stm32unbrick_load
+			stm32unbrick exit_status $stm32unbrick_exit(refused)
+			shutdown
+			return
+		}
+		return -code error $o
+	}
 	set ctx [stm32unbrick_new_ctx "unbrick $args"]
 	dict set ctx opts $o
 	set rc [catch {

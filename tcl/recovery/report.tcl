@@ -34,6 +34,11 @@ proc stm32unbrick_backup_dir {dir part} {
 	if {$dir eq ""} {
 		set dir "stm32unbrick-backup-$part-[clock format [clock seconds] -format %Y%m%d-%H%M%S]"
 	}
+	# Only DIR itself is created: a missing parent is likelier a typo or an unmounted disk than a wish.
+	set parent [file dirname $dir]
+	if {![file isdirectory $parent]} {
+		return -code error "backup directory $dir cannot be created: its parent $parent does not exist"
+	}
 	if {[catch {file mkdir $dir} msg]} {
 		return -code error "backup directory $dir cannot be created: $msg"
 	}

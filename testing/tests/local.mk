@@ -13,3 +13,4 @@ include testing/tests/unit/da_device.mk
 include testing/tests/unit/da_host.mk
 include testing/tests/unit/op_script.mk
 include testing/tests/e2e/e2e.mk
+include testing/tests/unit/unknown_chip.mk

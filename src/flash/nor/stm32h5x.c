@@ -311,6 +311,9 @@ static ub_err write_prg_registers(h5_target *t, const h5_ctl *c, const h5_ob *wa
 		h5_ob_reg_idx idx = { i };
 		const h5_ob_reg *r = h5_ob_reg_at(idx);
 		uint32_t addr = c->base + r->prg.off, back = 0;
+		/* The old value in OpenOCD's log before the write: a snapshot even when this command is
+		 * typed directly (unbrick saves option-bytes.txt before it gets here). */
+		ocd_log(t->b, "h5 option bytes: FLASH_%s_PRG 0x%08x -> 0x%08x", r->name, prg->value[i], want->value[i]);
 		ub_err e = h5_reg_write(t, c, r->prg, want->value[i]);
 		if (e == UB_OK)
 			e = h5_reg_read(t, c, r->prg, &back);

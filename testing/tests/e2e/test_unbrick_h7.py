@@ -58,6 +58,8 @@ def case_rdp1():
         check(st["rdp"] == "0xaa", "RDP not level 0", st["rdp"])
         check(st["flash_sha256"] == {"bank1": ERASED, "bank2": ERASED}, "flash not erased")
         check(options_except(st, "RDP") == options_except(before, "RDP"), "other option bytes changed")
+        check(re.search(r"^h7 option bytes: FLASH_OPTSR_PRG 0x[0-9a-f]{8} -> 0x[0-9a-f]{8}$",
+                        run.output, re.M), "the old OPTSR value is not in the log before the change", run.tail())
         check(run.report["outcome"] == "recovered" and run.report["attach"]["strategy"] == "normal",
               "report", run.report)
     finally:
