@@ -216,17 +216,17 @@ static void run_actions(h5_chip *chip, const op_step *st, sim_time_us t)
 
 static void operator_fire_due(h5_chip *chip, sim_time_us t)
 {
-	const op_step *st = op_script_armed(&chip->ops);
+	const op_step *st = op_script_due(&chip->ops, chip->srst, chip->srst_since, t);
 
-	if (st && op_script_next_time(&chip->ops, chip->srst, chip->srst_since) <= t)
+	if (st)
 		run_actions(chip, st, t);
 }
 
 void h5_operator_session(h5_chip *chip)
 {
-	const op_step *st = op_script_armed(&chip->ops);
+	const op_step *st = op_script_session_due(&chip->ops, chip->sessions);
 
-	if (st && st->trigger == OP_TRIGGER_SESSION && st->arg == chip->sessions)
+	if (st)
 		run_actions(chip, st, chip->now);
 }
 

@@ -13,11 +13,6 @@
 
 #include "chip_h7_internal.h"
 
-static const op_step *armed(const sim_chip *chip)
-{
-	return op_script_armed(&chip->ops);
-}
-
 sim_time_us chip_operator_next_time(const sim_chip *chip)
 {
 	return op_script_next_time(&chip->ops, chip->srst, chip->srst_since);
@@ -78,17 +73,17 @@ static void run_actions(sim_chip *chip, const op_step *st, sim_time_us t)
 
 void chip_operator_fire_due(sim_chip *chip, sim_time_us t)
 {
-	const op_step *st = armed(chip);
+	const op_step *st = op_script_due(&chip->ops, chip->srst, chip->srst_since, t);
 
-	if (st && chip_operator_next_time(chip) <= t)
+	if (st)
 		run_actions(chip, st, t);
 }
 
 void chip_operator_session(sim_chip *chip)
 {
-	const op_step *st = armed(chip);
+	const op_step *st = op_script_session_due(&chip->ops, chip->sessions);
 
-	if (st && st->trigger == OP_TRIGGER_SESSION && st->arg == chip->sessions)
+	if (st)
 		run_actions(chip, st, chip->now);
 }
 

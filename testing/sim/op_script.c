@@ -264,3 +264,17 @@ void op_script_flash_event(op_script *s, sim_flash_event ev, sim_flash_phase pha
 			st->fire_at = start + (st->has_delay ? st->delay : (end - start) / 2u);
 	}
 }
+
+const op_step *op_script_due(const op_script *s, bool srst, sim_time_us srst_since, sim_time_us t)
+{
+	const op_step *st = op_script_armed(s);
+
+	return st && op_script_next_time(s, srst, srst_since) <= t ? st : NULL;
+}
+
+const op_step *op_script_session_due(const op_script *s, unsigned session)
+{
+	const op_step *st = op_script_armed(s);
+
+	return st && st->trigger == OP_TRIGGER_SESSION && st->arg == session ? st : NULL;
+}

@@ -82,6 +82,10 @@ const op_step *op_script_armed(const op_script *s);
  * not (none armed, a session trigger, SRST not held, an event not seen yet).
  */
 sim_time_us op_script_next_time(const op_script *s, bool srst, sim_time_us srst_since);
+/* The armed step when its trigger has fired by simulated time t, else NULL. */
+const op_step *op_script_due(const op_script *s, bool srst, sim_time_us srst_since, sim_time_us t);
+/* The armed step when it fires as probe session `session` (1 = first) starts, else NULL. */
+const op_step *op_script_session_due(const op_script *s, unsigned session);
 /*
  * The armed step waits for a flash event that has not happened yet: the chip
  * then steps its clock through every flash operation boundary, so that an

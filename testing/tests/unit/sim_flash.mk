@@ -16,7 +16,8 @@ sim_flash_h7_test_sources = \
 	testing/sim/scenario.h
 
 check_PROGRAMS += testing/tests/unit/test_flash_h7
-testing_tests_unit_test_flash_h7_SOURCES = testing/tests/unit/test_flash_h7.c $(sim_flash_h7_test_sources)
+testing_tests_unit_test_flash_h7_SOURCES = testing/tests/unit/test_flash_h7.c testing/tests/unit/flash_listener_testutil.h \
+	$(sim_flash_h7_test_sources)
 testing_tests_unit_test_flash_h7_CPPFLAGS = -I$(top_srcdir)/testing/sim
 testing_tests_unit_test_flash_h7_LDADD = $(CMOCKA_LIBS) $(CRYPTO_LIBS) -lm
 TESTS += testing/tests/unit/test_flash_h7

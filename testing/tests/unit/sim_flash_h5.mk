@@ -21,7 +21,8 @@ sim_flash_h5_test_sources = \
 	testing/tests/unit/flash_h5_testutil.h
 
 check_PROGRAMS += testing/tests/unit/test_flash_h5
-testing_tests_unit_test_flash_h5_SOURCES = testing/tests/unit/test_flash_h5.c $(sim_flash_h5_test_sources)
+testing_tests_unit_test_flash_h5_SOURCES = testing/tests/unit/test_flash_h5.c testing/tests/unit/flash_listener_testutil.h \
+	$(sim_flash_h5_test_sources)
 testing_tests_unit_test_flash_h5_CPPFLAGS = -I$(top_srcdir)/testing/sim
 testing_tests_unit_test_flash_h5_LDADD = $(CMOCKA_LIBS) $(CRYPTO_LIBS) -lm
 TESTS += testing/tests/unit/test_flash_h5

@@ -7,6 +7,7 @@
  * DA credentials: test_flash_h5_tz.c.  The clock is frozen.
  */
 #include "flash_h5_testutil.h"
+#include "flash_listener_testutil.h"
 
 static void test_reset_values(void **state)
 {
@@ -500,32 +501,6 @@ static void test_create_rejects_bad_parts(void **state)
 	assert_null(flash_h5_create(&zero));
 	assert_null(flash_h5_create(NULL));
 	flash_h5_destroy(NULL);
-}
-
-typedef struct heard {
-	unsigned n;
-	struct { sim_flash_event ev; sim_flash_phase phase; sim_time_us start, end; } e[16];
-} heard;
-
-static void listen(void *ctx, sim_flash_event ev, sim_flash_phase phase, sim_time_us start, sim_time_us end)
-{
-	heard *h = ctx;
-
-	assert_true(h->n < 16);
-	h->e[h->n].ev = ev;
-	h->e[h->n].phase = phase;
-	h->e[h->n].start = start;
-	h->e[h->n++].end = end;
-}
-
-static void expect_heard(const heard *h, unsigned i, sim_flash_event ev, sim_flash_phase phase, sim_time_us start,
-			 sim_time_us end)
-{
-	assert_true(i < h->n);
-	assert_int_equal(h->e[i].ev, ev);
-	assert_int_equal(h->e[i].phase, phase);
-	assert_int_equal(h->e[i].start, start);
-	assert_int_equal(h->e[i].end, end);
 }
 
 /* Events for operator steps; a cut option change leaves every option byte, PRODUCT_STATE included. */

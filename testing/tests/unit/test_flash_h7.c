@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "flash_h7.h"
+#include "flash_listener_testutil.h"
 
 #define KEYR 0x04
 #define CR 0x0c
@@ -440,34 +441,6 @@ static void test_create_rejects_bad_parts(void **state)
 	assert_null(flash_h7_create(&bad_size));
 	assert_null(flash_h7_create(&bad_dual));
 	assert_null(flash_h7_create(NULL));
-}
-
-/* What the flash reports to its listener (sim_flash_listener), in order. */
-typedef struct heard {
-	unsigned n;
-	struct { sim_flash_event ev; sim_flash_phase phase; sim_time_us start, end; } e[16];
-} heard;
-
-static void listen(void *ctx, sim_flash_event ev, sim_flash_phase phase, sim_time_us start, sim_time_us end)
-{
-	heard *h = ctx;
-
-	assert_true(h->n < 16);
-	h->e[h->n].ev = ev;
-	h->e[h->n].phase = phase;
-	h->e[h->n].start = start;
-	h->e[h->n].end = end;
-	h->n++;
-}
-
-static void expect_heard(const heard *h, unsigned i, sim_flash_event ev, sim_flash_phase phase, sim_time_us start,
-			 sim_time_us end)
-{
-	assert_true(i < h->n);
-	assert_int_equal(h->e[i].ev, ev);
-	assert_int_equal(h->e[i].phase, phase);
-	assert_int_equal(h->e[i].start, start);
-	assert_int_equal(h->e[i].end, end);
 }
 
 static void option_start(flash_h7 *f, uint32_t prg)

@@ -214,6 +214,23 @@ static void test_mass_erase_counts_banks(void **state)
 	assert_int_equal(ops.completed[SIM_FLASH_EV_MASS_ERASE], 1);
 }
 
+/* What the chips ask: is the armed step due now, or at this session's start? */
+static void test_due_and_session_due(void **state)
+{
+	const op_step *first = add_ok("session 2 -> boot0 1");
+	const op_step *second = add_ok("after 1s -> power_off");
+
+	assert_null(op_script_session_due(&ops, 1));
+	assert_ptr_equal(op_script_session_due(&ops, 2), first);
+	assert_null(op_script_due(&ops, false, 0, 5000000)); /* a session step never fires by time */
+	ops.next = 1;
+	assert_null(op_script_session_due(&ops, 2));
+	assert_null(op_script_due(&ops, false, 0, 999999));
+	assert_ptr_equal(op_script_due(&ops, false, 0, 1000000), second);
+	ops.next = 2;
+	assert_null(op_script_due(&ops, true, 0, UINT64_MAX - 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +242,7 @@ int main(void)
 		cmocka_unit_test_setup(test_counts_run_before_the_step_is_armed, reset_script),
 		cmocka_unit_test_setup(test_after_op_fires_at_completion, reset_script),
 		cmocka_unit_test_setup(test_mass_erase_counts_banks, reset_script),
+		cmocka_unit_test_setup(test_due_and_session_due, reset_script),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
