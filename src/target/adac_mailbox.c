@@ -128,7 +128,7 @@ ub_err ub_mailbox_send_word(ub_mailbox *m, uint32_t word, const char *step)
 	if (e)
 		return e;
 	ub_poll p = { step ? step : "DA send", "DBG_AUTH_ACK", m->ap, m->dbgmcu + UB_DA_REG_ACK,
-		      UB_DA_ACK_HOST, 0, m->word_timeout_ms, 0 };
+		      UB_DA_ACK_HOST, 0, m->word_timeout_ms, 0, false };
 	e = ub_poll_until(m->b, &p, &ack);
 	if (e == UB_ERR_TIMEOUT)
 		return with_context(e, NULL, (ack & UB_DA_ACK_DEV) ?
@@ -158,7 +158,7 @@ ub_err ub_mailbox_recv_word(ub_mailbox *m, uint32_t *word, unsigned timeout_ms, 
 	if (!m->dev_word_pending) {
 		uint32_t ack = 0;
 		ub_poll p = { step ? step : "DA receive", "DBG_AUTH_ACK", m->ap, m->dbgmcu + UB_DA_REG_ACK,
-			      UB_DA_ACK_DEV, UB_DA_ACK_DEV, timeout_ms, 0 };
+			      UB_DA_ACK_DEV, UB_DA_ACK_DEV, timeout_ms, 0, false };
 
 		e = ub_poll_until(m->b, &p, &ack);
 		if (e)

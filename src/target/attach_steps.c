@@ -58,7 +58,7 @@ static ub_err wait_core_bits(attach_ctx *c, uint32_t addr, const char *reg, uint
 			     uint32_t *last)
 {
 	char step[96];
-	ub_poll p = { step, reg, c->core_ap, addr, mask, mask, timeout_ms, 0 };
+	ub_poll p = { step, reg, c->core_ap, addr, mask, mask, timeout_ms, 0, false };
 
 	snprintf(step, sizeof(step), "attach %s: %s", c->strategy, c->step);
 	return ub_poll_until(c->b, &p, last);

@@ -43,6 +43,11 @@
 #define DA_REBOOT_MARGIN_MS 5000u
 #define DA_REGRESSION_DEFAULT_MS (DA_LARGEST_FLASH_MIB * DA_ERASE_MS_PER_MIB + DA_REBOOT_MARGIN_MS)
 #define DA_POLL_MAX_INTERVAL_MS 50u
+/* Usual time, for progress lines only and ours (printed as an estimate): the largest part's 256
+ * sectors of 8 KiB at the 10 ms per sector we assume on the H5 (stm32h5x_internal.h, no datasheet
+ * figure in the facts sheet), one bank after the other, plus half a second for OBK, SRAM and the
+ * reboot. */
+#define DA_EST_REGRESSION_MS (256u * 10u + 500u)
 
 /* ST provisioning-status TLV 0x8000 in Discovery (docs section 4, our layout). */
 #define DA_ST_STATUS_LEN 4u
@@ -405,6 +410,7 @@ static ub_err wait_regression(ub_mailbox *m, uint32_t sr_before, unsigned timeou
 	bool saw_gap = !(sr_before & UB_DBGMCU_SR_AP1_ENABLED), have_sr = false;
 	char read_err[200] = "";
 	unsigned interval = 1;
+	uint64_t next_progress = UB_POLL_PROGRESS_MS;
 	uint32_t sr = 0;
 
 	for (;;) {
@@ -419,6 +425,10 @@ static ub_err wait_regression(ub_mailbox *m, uint32_t sr_before, unsigned timeou
 				return UB_OK;
 		}
 		uint64_t waited = ub_now_ms() - start;
+		if (waited >= next_progress) {
+			ub_poll_say_progress(m->b, "DA regression", waited, DA_EST_REGRESSION_MS, true, timeout_ms);
+			next_progress = waited + UB_POLL_PROGRESS_MS;
+		}
 		if (waited >= timeout_ms)
 			return ub_fail(UB_ERR_TIMEOUT, "DA regression: waited %llu ms for DBGMCU_SR (AP%u 0x%08x) "
 				       "AP_ENABLED to show AP1 (bit 17)%s; last read 0x%08x%s%s",

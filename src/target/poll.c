@@ -10,13 +10,15 @@ uint64_t ub_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static void say_progress(ocd_bridge *b, const ub_poll *p, uint64_t waited)
+void ub_poll_say_progress(ocd_bridge *b, const char *step, uint64_t waited_ms, unsigned expected_ms,
+			  bool expected_is_estimate, unsigned timeout_ms)
 {
-	if (p->expected_ms)
-		ocd_log(b, "%s: %.1f s so far, usually about %.1f s (gives up after %.0f s)", p->step, waited / 1000.0,
-			p->expected_ms / 1000.0, p->timeout_ms / 1000.0);
+	if (expected_ms)
+		ocd_log(b, "%s: %.1f s so far, usually about %.1f s%s (gives up after %.0f s)", step,
+			waited_ms / 1000.0, expected_ms / 1000.0, expected_is_estimate ? " (our estimate)" : "",
+			timeout_ms / 1000.0);
 	else
-		ocd_log(b, "%s: %.1f s so far (gives up after %.0f s)", p->step, waited / 1000.0, p->timeout_ms / 1000.0);
+		ocd_log(b, "%s: %.1f s so far (gives up after %.0f s)", step, waited_ms / 1000.0, timeout_ms / 1000.0);
 }
 
 ub_err ub_poll_until(ocd_bridge *b, const ub_poll *p, uint32_t *last)
@@ -45,7 +47,7 @@ ub_err ub_poll_until(ocd_bridge *b, const ub_poll *p, uint32_t *last)
 				       p->step, (unsigned long long)waited, p->reg_name, p->ap.num, p->addr,
 				       p->mask, p->want, value);
 		if (waited >= next_progress) {
-			say_progress(b, p, waited);
+			ub_poll_say_progress(b, p->step, waited, p->expected_ms, p->expected_is_estimate, p->timeout_ms);
 			next_progress = waited + UB_POLL_PROGRESS_MS;
 		}
 		e = ocd_sleep_ms(b, interval);

@@ -140,11 +140,17 @@ ub_err h5_unlock(h5_target *t, const h5_ctl *c, h5_reg_off key, h5_reg_off ctl, 
 	return UB_OK;
 }
 
-ub_err h5_wait_idle(h5_target *t, const h5_ctl *c, const char *step, unsigned timeout_ms, uint32_t *sr)
+unsigned h5_est_bank_erase_ms(const h5_target *t)
+{
+	return t->geo.sectors_per_bank * H5_EST_SECTOR_ERASE_MS;
+}
+
+ub_err h5_wait_idle(h5_target *t, const h5_ctl *c, const char *step, unsigned timeout_ms, unsigned expected_ms,
+		    uint32_t *sr)
 {
 	char name[16];
 	snprintf(name, sizeof(name), "FLASH_%s", c->sr_name);
-	ub_poll p = { step, name, t->sys, c->base + c->sr.off, H5_SR_IDLE_MASK, 0, timeout_ms, 0 };
+	ub_poll p = { step, name, t->sys, c->base + c->sr.off, H5_SR_IDLE_MASK, 0, timeout_ms, expected_ms, true };
 	ub_err e = h5_set_secure(t, c->secure);
 	return e != UB_OK ? e : ub_poll_until(t->b, &p, sr);
 }
@@ -342,7 +348,7 @@ static ub_err start_and_wait(h5_target *t, const h5_ctl *c, unsigned timeout_ms,
 		e = h5_reg_write(t, c, H5_REG_OPTCR, (optcr & ~H5_OPTCR_OPTLOCK) | H5_OPTCR_OPTSTRT);
 	if (e != UB_OK)
 		return e;
-	e = h5_wait_idle(t, c, "option-byte change", timeout_ms, &sr);
+	e = h5_wait_idle(t, c, "option-byte change", timeout_ms, H5_EST_OPTION_MS, &sr);
 	if (e != UB_OK && e != UB_ERR_TIMEOUT && expect_reset) {
 		/* The PRODUCT_STATE change reset the chip under us: the caller waits for it to come back. */
 		*lost = true;
@@ -381,7 +387,7 @@ ub_err h5_ob_program(h5_target *t, const h5_ob *want, unsigned timeout_ms, bool 
 	if (e != UB_OK)
 		return e;
 	const h5_ctl *c = option_ctl(&cur);
-	e = h5_wait_idle(t, c, "option-byte change (idle before start)", h5_scaled(t, H5_TIMEOUT_IDLE_MS), &sr);
+	e = h5_wait_idle(t, c, "option-byte change (idle before start)", h5_scaled(t, H5_TIMEOUT_IDLE_MS), 0, &sr);
 	if (e == UB_OK)
 		e = clear_stale_optchangeerr(t, c, sr);
 	if (e != UB_OK)

@@ -123,7 +123,7 @@ static ub_err session_begin(h5_target *t, h5_session *s, bool for_write, const c
 	if (!for_write && !s->c->secure)
 		return UB_OK;
 	uint32_t sr;
-	e = h5_wait_idle(t, s->c, step, h5_scaled(t, H5_TIMEOUT_IDLE_MS), &sr);
+	e = h5_wait_idle(t, s->c, step, h5_scaled(t, H5_TIMEOUT_IDLE_MS), 0, &sr);
 	if (e == UB_OK)
 		e = h5_unlock(t, s->c, s->c->keyr, s->c->cr, H5_KEY1, H5_KEY2, H5_CR_LOCK, s->c->cr_name);
 	s->unlocked = e == UB_OK;
@@ -137,14 +137,15 @@ static ub_err session_begin(h5_target *t, h5_session *s, bool for_write, const c
 /* ---- Erase ------------------------------------------------------------------------------------- */
 
 /* One erase: the mode bits, then STRT with them (facts B.2), bounded wait, flags by name. */
-static ub_err erase_op(h5_target *t, h5_session *s, uint32_t cr, const char *what, uint32_t addr, unsigned timeout)
+static ub_err erase_op(h5_target *t, h5_session *s, uint32_t cr, const char *what, uint32_t addr, unsigned timeout,
+		       unsigned expected_ms)
 {
 	uint32_t sr;
 	ub_err e = h5_reg_write(t, s->c, s->c->cr, cr);
 	if (e == UB_OK)
 		e = h5_reg_write(t, s->c, s->c->cr, cr | H5_CR_STRT);
 	if (e == UB_OK)
-		e = h5_wait_idle(t, s->c, what, timeout, &sr);
+		e = h5_wait_idle(t, s->c, what, timeout, expected_ms, &sr);
 	/* The mode bits stay until the next operation rewrites the register or session_end() locks it. */
 	return e != UB_OK ? e : h5_check_errors(t, s->c, what, addr, sr);
 }
@@ -165,7 +166,8 @@ static ub_err erase_sector_in(h5_target *t, h5_session *s, unsigned bank, unsign
 {
 	uint32_t addr = physical_bank_base(t, s, bank) + sector * sector_bytes(t);
 	uint32_t cr = H5_CR_SER | (uint32_t)sector << H5_CR_SNB_SHIFT | bksel(bank);
-	return erase_op(t, s, cr, "sector erase", addr, timeout ? timeout : h5_scaled(t, H5_TIMEOUT_SECTOR_MS));
+	return erase_op(t, s, cr, "sector erase", addr, timeout ? timeout : h5_scaled(t, H5_TIMEOUT_SECTOR_MS),
+			H5_EST_SECTOR_ERASE_MS);
 }
 
 ub_err h5_erase_sector(h5_target *t, unsigned bank, unsigned sector, unsigned timeout_ms)
@@ -193,7 +195,7 @@ ub_err h5_erase_bank(h5_target *t, unsigned bank, unsigned timeout_ms)
 	if (e != UB_OK)
 		return e;
 	e = erase_op(t, &s, H5_CR_BER | bksel(bank), "bank erase", physical_bank_base(t, &s, bank),
-		     timeout_ms ? timeout_ms : h5_scaled(t, H5_TIMEOUT_BANK_MS));
+		     timeout_ms ? timeout_ms : h5_scaled(t, H5_TIMEOUT_BANK_MS), h5_est_bank_erase_ms(t));
 	return session_end(t, &s, e);
 }
 
@@ -204,7 +206,7 @@ ub_err h5_erase_all(h5_target *t, unsigned timeout_ms)
 	if (e != UB_OK)
 		return e;
 	e = erase_op(t, &s, H5_CR_MER, "mass erase", H5_FLASH_BASE_NS,
-		     timeout_ms ? timeout_ms : h5_scaled(t, H5_TIMEOUT_MASS_MS));
+		     timeout_ms ? timeout_ms : h5_scaled(t, H5_TIMEOUT_MASS_MS), 2 * h5_est_bank_erase_ms(t));
 	return session_end(t, &s, e);
 }
 
@@ -354,7 +356,7 @@ static ub_err program_sector(h5_target *t, h5_session *s, unsigned idx, const ui
 		e = program_quads(t, s, off, buf, words);
 	if (e == UB_OK)
 		e = h5_wait_idle(t, s->c, "quad-word programming",
-				 timeout ? timeout : h5_scaled(t, H5_TIMEOUT_BATCH_MS), &sr);
+				 timeout ? timeout : h5_scaled(t, H5_TIMEOUT_BATCH_MS), 0, &sr);
 	if (e == UB_OK)
 		e = h5_check_errors(t, s->c, "quad-word programming", H5_FLASH_BASE_NS + off, sr);
 	/* PG stays set for the read-back (reads are not affected); the next erase rewrites the register. */

@@ -72,6 +72,13 @@ extern const h5_ctl h5_ctl_ns_secure;
 #define H5_TIMEOUT_BATCH_MS    2000u  /* one sector's worth of quad-words */
 #define H5_TIMEOUT_IDLE_MS     500u   /* whatever ran before us */
 
+/* Usual durations, for progress lines only: ours as well (no H5 datasheet figure in the facts sheet),
+ * the slow end of 8 KiB-sector flash of this class and the same as the simulator's; the lines say
+ * "our estimate".  A mass erase is counted as both banks one after the other. */
+#define H5_EST_SECTOR_ERASE_MS 10u
+#define H5_EST_OPTION_MS       100u
+unsigned h5_est_bank_erase_ms(const h5_target *t);
+
 unsigned h5_scaled(const h5_target *t, unsigned ms);
 /* Put `prefix` (printf-style) before the current error message; returns `e`. */
 ub_err h5_wrap_error(ub_err e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -92,7 +99,9 @@ ub_err h5_reg_write(h5_target *t, const h5_ctl *c, h5_reg_off r, uint32_t v);
 ub_err h5_unlock(h5_target *t, const h5_ctl *c, h5_reg_off key, h5_reg_off ctl, uint32_t k1, uint32_t k2,
 		 uint32_t lock_bit, const char *ctl_name);
 /* Wait (bounded) for BSY, WBNE and DBNE clear; `sr` gets the last value. */
-ub_err h5_wait_idle(h5_target *t, const h5_ctl *c, const char *step, unsigned timeout_ms, uint32_t *sr);
+/* expected_ms: the usual time for progress lines (0: none); always an estimate on the H5. */
+ub_err h5_wait_idle(h5_target *t, const h5_ctl *c, const char *step, unsigned timeout_ms, unsigned expected_ms,
+		    uint32_t *sr);
 /* A status value (the last one h5_wait_idle() read): any error flag is cleared and reported by name
  * with the register value. */
 ub_err h5_check_errors(h5_target *t, const h5_ctl *c, const char *step, uint32_t addr, uint32_t sr);

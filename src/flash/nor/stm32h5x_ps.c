@@ -232,7 +232,7 @@ static ub_err write_obk(h5_target *t, const h5_ctl *c, const uint32_t *rec, unsi
 {
 	uint32_t sr, cfg;
 	bool obk_unlocked = false;
-	ub_err e = h5_wait_idle(t, c, "OBK programming (idle before start)", h5_scaled(t, H5_TIMEOUT_IDLE_MS), &sr);
+	ub_err e = h5_wait_idle(t, c, "OBK programming (idle before start)", h5_scaled(t, H5_TIMEOUT_IDLE_MS), 0, &sr);
 	if (e != UB_OK)
 		return e;
 	e = h5_unlock(t, c, c->keyr, c->cr, H5_KEY1, H5_KEY2, H5_CR_LOCK, c->cr_name);
@@ -246,7 +246,7 @@ static ub_err write_obk(h5_target *t, const h5_ctl *c, const uint32_t *rec, unsi
 	if (e == UB_OK)
 		e = h5_sys_write(t, c->secure, H5_DA_OBK_ADDR_S, rec, RECORD_WORDS);
 	if (e == UB_OK)
-		e = h5_wait_idle(t, c, "OBK programming", timeout, &sr);
+		e = h5_wait_idle(t, c, "OBK programming", timeout, 0, &sr);
 	if (e == UB_OK)
 		e = h5_check_errors(t, c, "OBK programming", H5_DA_OBK_ADDR_S, sr);
 	/* Always: OBK configuration locked again, then PG off and the control register locked; first error
@@ -263,7 +263,7 @@ static ub_err write_otp(h5_target *t, const uint8_t *hash, unsigned timeout)
 {
 	const h5_ctl *c = &h5_ctl_ns;
 	uint32_t sr;
-	ub_err e = h5_wait_idle(t, c, "OTP programming (idle before start)", h5_scaled(t, H5_TIMEOUT_IDLE_MS), &sr);
+	ub_err e = h5_wait_idle(t, c, "OTP programming (idle before start)", h5_scaled(t, H5_TIMEOUT_IDLE_MS), 0, &sr);
 	if (e != UB_OK)
 		return e;
 	e = h5_unlock(t, c, c->keyr, c->cr, H5_KEY1, H5_KEY2, H5_CR_LOCK, c->cr_name);
@@ -278,7 +278,7 @@ static ub_err write_otp(h5_target *t, const uint8_t *hash, unsigned timeout)
 		if (e == UB_OK)
 			e = ocd_mem_write16(t->b, t->sys, addr, &half, 1);
 		if (e == UB_OK)
-			e = h5_wait_idle(t, c, "OTP programming", timeout, &sr);
+			e = h5_wait_idle(t, c, "OTP programming", timeout, 0, &sr);
 		if (e == UB_OK)
 			e = h5_check_errors(t, c, "OTP programming", addr, sr);
 	}

@@ -194,7 +194,7 @@ static ub_err wait_opt_idle(h7_target *t, const char *step, unsigned timeout_ms,
 			    uint32_t *optsr)
 {
 	ub_poll p = { step, "FLASH_OPTSR_CUR", t->sys, reg_addr(REG_OPTSR_CUR, 1),
-		      OPTSR_OPT_BUSY, 0, timeout_ms, expected_ms };
+		      OPTSR_OPT_BUSY, 0, timeout_ms, expected_ms, false };
 	return ub_poll_until(t->b, &p, optsr);
 }
 
@@ -329,7 +329,7 @@ static ub_err wait_bank_idle(h7_target *t, unsigned bank, const char *step, unsi
 			     unsigned expected_ms, uint32_t *sr)
 {
 	ub_poll p = { step, bank == 2 ? "FLASH_SR2" : "FLASH_SR1", t->sys, reg_addr(REG_SR, bank),
-		      SR_QW | SR_BSY, 0, timeout_ms, expected_ms };
+		      SR_QW | SR_BSY, 0, timeout_ms, expected_ms, false };
 	return ub_poll_until(t->b, &p, sr);
 }
 

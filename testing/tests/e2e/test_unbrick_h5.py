@@ -26,12 +26,12 @@ def fixture(name):
     return os.path.join(FIX, name)
 
 
-def chip(name, part, extra):
+def chip(name, part, extra, time_scale=None):
     """A simulated H5 running the looping app from 0x08000000, data in bank 2."""
     half = {"stm32h533re": 0x40000, "stm32h563zi": 0x100000}[part]
     text = "part = %s\nflash.load = 0x08000000 app.bin\nflash.fill = 0x%08x 0x4000 random:5\n" % (
         part, 0x08000000 + half)
-    sim = Sim(text + extra, name=name)
+    sim = Sim(text + extra, name=name, **({"time_scale": time_scale} if time_scale else {}))
     with open(APP, "rb") as src, open(os.path.join(sim.dir, "app.bin"), "wb") as dst:
         dst.write(src.read())
     return sim.start()
@@ -149,6 +149,28 @@ def case_closed_password():
         check(flash(good.state)["flash_sha256"] == erased("stm32h563zi"), "flash not erased")
         no_secret(good)
         no_secret(bad)
+    finally:
+        sim.cleanup()
+
+
+def case_progress_lines():
+    # At 2.5 wall seconds per simulated second an H563 bank erase (128 sectors at the simulator's 10 ms)
+    # and the DA regression (both banks in parallel) take 3.2 s: each wait prints a progress line with
+    # the time so far and the usual time, which on the H5 is our estimate (no datasheet figure).
+    sim = chip("progress", "stm32h563zi", "PRODUCT_STATE = 0x72\nTZEN = 0xC3\nobk.da_password = %s\n" % SECRET,
+               time_scale=2.5)
+    try:
+        run = unbrick(sim, "recovery/h563.cfg", "-password", fixture("password.bin"))
+        check(run.rc == EXIT["recovered"], "exit status %s" % run.rc, run.tail(60))
+        check(re.search(r"^DA regression: \d+\.\d s so far, usually about 3\.1 s \(our estimate\) "
+                        r"\(gives up after \d+ s\)$", run.output, re.M), "no progress line in the DA regression",
+              run.tail(60))
+        erase = module(sim, "stm32unbrick h5 erase -bank 2")
+        check(erase.rc == 0, "bank erase failed", erase.tail())
+        check(flash(erase.state)["counters"]["bank_erases"] == 1, "no bank erase", flash(erase.state)["counters"])
+        check(re.search(r"^bank erase: \d+\.\d s so far, usually about 1\.3 s \(our estimate\) "
+                        r"\(gives up after 30 s\)$", erase.output, re.M), "no progress line in the bank erase",
+              erase.tail())
     finally:
         sim.cleanup()
 
@@ -284,6 +306,8 @@ def main():
              case_seed004_tz_closed_diagnose)
     tap.case("Closed with a password: the wrong one changes nothing, the right one regresses",
              case_closed_password)
+    tap.case("progress lines: the DA regression and an H563 bank erase show elapsed and estimated time",
+             case_progress_lines)
     tap.case("TZ-Closed with a certificate: a foreign chain changes nothing, the right key regresses",
              case_tz_closed_certificate)
     tap.case("TZ-Closed, -partial: non-secure bank erased, secure bank and OBK kept, still TZ-Closed",
