@@ -416,7 +416,10 @@ static int cmd_mem_dump(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *co
 	if (!f)
 		return ub_tcl_status(interp, ub_fail(UB_ERR_IO, "mem dump AP%u 0x%08x: cannot create %s: %s",
 						  (unsigned)ap, (unsigned)addr, path, strerror(errno)));
+	unsigned memaccess = 0;
+	bool fast = ocd_bulk_begin(b, &memaccess);
 	err = dump_to_file(b, ap, addr, bytes, f, path);
+	ocd_bulk_end(b, fast, memaccess, &err);
 	if (err) {
 		/* Say that the dump, not just one read, failed; copy first, ub_fail overwrites the buffer. */
 		char cause[256];

@@ -827,3 +827,19 @@ void ocd_log(ocd_bridge *b, const char *fmt, ...)
 	/* Logging is best effort: a failing `echo` must not turn success into failure. */
 	(void)ocd_eval(b, 2, objv);
 }
+
+#define OCD_BULK_MEMACCESS_TCK 0u
+
+bool ocd_bulk_begin(ocd_bridge *b, unsigned *saved)
+{
+	if (ocd_memaccess(b, OCD_BULK_MEMACCESS_TCK, saved) == UB_OK)
+		return true;
+	ub_clear_error();
+	return false;
+}
+
+void ocd_bulk_end(ocd_bridge *b, bool fast, unsigned saved, ub_err *e)
+{
+	if (fast && ocd_memaccess(b, saved, NULL) != UB_OK && *e == UB_OK)
+		*e = UB_ERR_UNSUPPORTED;
+}

@@ -84,6 +84,18 @@ ub_err ocd_examine(ocd_bridge *b, ub_ap ap);
  */
 ub_err ocd_memaccess(ocd_bridge *b, unsigned tck, unsigned *previous);
 
+/*
+ * Bulk reads and writes (programming, verifying, backups, blank checks) without OpenOCD's idle TCK
+ * after each data access: 41 instead of 49 TCK per word.  A flash or SRAM access takes well under
+ * 100 ns and one JTAG scan a few microseconds even at 10 MHz, so the access has finished before the
+ * next scan; were it not, the DP would answer WAIT, which OpenOCD 0.12 survives only if it does not
+ * recur while it replays (testing/tests/e2e/test_flash_queue_h7.py).  ocd_bulk_begin() returns false
+ * (and leaves no error) on an adapter without a DAP command (HLA): it then runs at OpenOCD's pace.
+ * ocd_bulk_end() puts the previous setting back whatever failed and keeps the first error in *e.
+ */
+bool ocd_bulk_begin(ocd_bridge *b, unsigned *saved);
+void ocd_bulk_end(ocd_bridge *b, bool fast, unsigned saved, ub_err *e);
+
 ub_err ocd_srst(ocd_bridge *b, bool assert);
 /* `poll on|off`: OpenOCD's background target polling (its own cortex_m poll, which would race an
  * attach sequence: it reads DHCSR, re-examines the core and rewrites DEMCR). */

@@ -24,6 +24,13 @@ typedef struct sim_ap_ops {
 struct sim_ap {
 	const sim_ap_ops *ops;
 	bool (*enabled)(void *chip_ctx); /* NULL: always enabled */
+	/*
+	 * NULL, or: until which simulated time (us) the AP's last bus write is
+	 * still in progress (0: it finished).  A flash write that found the
+	 * controller's queue full does not finish until a slot frees; the DP
+	 * answers WAIT to every scan meanwhile (jtag_dp.h).
+	 */
+	uint64_t (*busy_until)(void *chip_ctx);
 	void *chip_ctx;
 };
 

@@ -52,6 +52,7 @@ void chip_json_link_counters(json_out *j, const jtag_chain *chain, const jtag_dp
 	json_uint(j, "ir_scans", chain->ir_scans);
 	json_uint(j, "ap_transactions", dp->ap_transactions);
 	json_uint(j, "ap_faults", dp->ap_faults);
+	json_uint(j, "dp_waits", dp->waits);
 	json_uint(j, "round_trips", rbb_link_round_trips ? rbb_link_round_trips() : 0);
 }
 

@@ -68,9 +68,18 @@ static unsigned bs_dr_length(void *ctx, uint32_t ir)
 	return 0;
 }
 
+/* Every AP that reaches the flash can have a write stalled behind its queue (flash_h7.h). */
+static uint64_t bus_stalled_until(void *ctx)
+{
+	const sim_chip *chip = ctx;
+
+	return flash_h7_bus_stalled_until(chip->flash);
+}
+
 static void attach_ap(sim_chip *chip, unsigned apsel, sim_mem_ap *m, bool (*enabled)(void *ctx))
 {
 	m->ap.enabled = enabled;
+	m->ap.busy_until = bus_stalled_until;
 	m->ap.chip_ctx = chip;
 	jtag_dp_set_ap(&chip->dp, apsel, &m->ap);
 }

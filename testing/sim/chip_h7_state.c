@@ -24,6 +24,7 @@ static void write_counters(sim_chip *chip, json_out *j)
 	json_uint(j, "guest_errors", sim_log_guest_error_count());
 	json_uint(j, "unimplemented", sim_log_unimplemented_count());
 	json_uint(j, "flash_busy_us", flash_h7_busy_total_us(chip->flash));
+	json_uint(j, "flash_bus_stalls", flash_h7_bus_stalls(chip->flash));
 	json_uint(j, "sessions", chip->sessions);
 	json_uint(j, "operator_steps_fired", chip->ops.next);
 	json_end_object(j);

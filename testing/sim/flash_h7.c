@@ -150,6 +150,7 @@ static void reset_registers(flash_h7 *f)
 		bank->wbuf_written = 0;
 		memset(&bank->op, 0, sizeof(bank->op));
 		memset(&bank->queued, 0, sizeof(bank->queued));
+		memset(&bank->stalled, 0, sizeof(bank->stalled));
 		bank->stall_logged = false;
 	}
 	f->acr = ACR_RESET;
@@ -270,10 +271,26 @@ bool flash_h7_busy(const flash_h7 *f)
 		const flash_h7_bank *bank = &f->bank[b];
 
 		if ((bank->op.kind != OP_NONE && bank->op.end > now) ||
-		    (bank->queued.kind != OP_NONE && bank->queued.end > now))
+		    (bank->queued.kind != OP_NONE && bank->queued.end > now) ||
+		    (bank->stalled.kind != OP_NONE && bank->stalled.end > now))
 			return true;
 	}
 	return false;
+}
+
+uint64_t flash_h7_bus_stalls(const flash_h7 *f)
+{
+	return f->bus_stalls;
+}
+
+sim_time_us flash_h7_bus_stalled_until(const flash_h7 *f)
+{
+	sim_time_us until = 0;
+
+	for (unsigned b = 0; b < f->banks; b++)
+		if (f->bank[b].stalled.kind != OP_NONE && f->bank[b].op.end > until)
+			until = f->bank[b].op.end;
+	return until;
 }
 
 /*

@@ -66,6 +66,15 @@ void flash_h7_system_reset_at(flash_h7 *f, sim_time_us at);
 void flash_h7_power_on(flash_h7 *f);
 /* Complete operations whose busy time has elapsed. */
 void flash_h7_update(flash_h7 *f, sim_time_us now);
+/*
+ * 0, or the simulated time until which a bus write is stalled: it completed a
+ * flash word while one word was being programmed and one queued, and finishes
+ * when the running one ends (RM0433 flash chapter: a write with the queue full
+ * stalls the bus; facts A.2 SR.QW).  The DP answers WAIT until then.
+ */
+sim_time_us flash_h7_bus_stalled_until(const flash_h7 *f);
+/* How many bus writes have stalled so (state JSON). */
+uint64_t flash_h7_bus_stalls(const flash_h7 *f);
 /* The next time an operation ends (and a queued one may start), UINT64_MAX when idle. */
 sim_time_us flash_h7_next_change(const flash_h7 *f);
 /*

@@ -119,6 +119,14 @@ typedef struct flash_h7_bank {
 
 	flash_op op;              /* executing */
 	flash_op queued;          /* waiting for `op` (one slot, SR.QW) */
+	/*
+	 * A flash word whose last byte arrived with both slots taken: on silicon
+	 * the bus write that completed it does not finish until `op` ends and a
+	 * slot frees (the AXI bus stalls; a MEM-AP answers WAIT meanwhile).  The
+	 * word is held here until then; the debugger cannot reach the chip in
+	 * between (jtag_dp.c), so nothing can observe where it waits.
+	 */
+	flash_op stalled;
 	bool stall_logged;
 } flash_h7_bank;
 
@@ -151,6 +159,7 @@ struct flash_h7 {
 	bool intrusion;
 	flash_h7_optop optop;
 	sim_time_us busy_total;
+	uint64_t bus_stalls;       /* bus writes that waited for a queue slot */
 	sim_time_us time;         /* latest update: a reset is never earlier */
 	sim_time_us mass_start, mass_end; /* the running mass erase: first bank start, last bank end */
 	bool mass_reported;       /* its start went to the listener */

@@ -118,8 +118,11 @@ static const char *op_name(flash_op_kind kind)
 
 /*
  * Run an operation now, or queue it behind the running one (the one-deep
- * queue that SR.QW reports).  A second queued request would stall the AXI bus
- * on silicon until a slot frees; the model cannot stall a bus access.
+ * queue that SR.QW reports).  A request with both slots taken stalls the bus
+ * write that made it until the running operation ends (flash_h7_bank.stalled,
+ * flash_h7_bus_stalled_until()).  Only a third request while one is already
+ * stalled is lost: no bus master can issue it on silicon (the stalled write
+ * holds the bus), so that is logged as not modelled.
  */
 static const flash_op *schedule(flash_h7 *f, unsigned b, flash_op *op, sim_time_us now)
 {
@@ -132,9 +135,15 @@ static const flash_op *schedule(flash_h7 *f, unsigned b, flash_op *op, sim_time_
 	} else if (bank->queued.kind == OP_NONE) {
 		op->start = bank->op.end;
 		slot = &bank->queued;
+	} else if (bank->stalled.kind == OP_NONE) {
+		op->start = bank->queued.end;
+		slot = &bank->stalled;
+		f->bus_stalls++;
+		sim_log_trace("flash: bank %u %s with both slots taken: the bus stalls until %llu us", b + 1,
+			      op_name(op->kind), (unsigned long long)bank->op.end);
 	} else {
-		sim_log_unimplemented("flash: bank %u %s requested with one operation running and one queued: "
-				      "the silicon stalls the bus, the model drops the request",
+		sim_log_unimplemented("flash: bank %u %s requested while a stalled request holds the bus: "
+				      "no master can issue it on silicon, the model drops it",
 				      b + 1, op_name(op->kind));
 		return NULL;
 	}
@@ -193,7 +202,8 @@ void fh_bank_update(flash_h7 *f, unsigned b, sim_time_us now)
 	while (bank->op.kind != OP_NONE && bank->op.end <= now) {
 		complete(f, b, &bank->op);
 		bank->op = bank->queued;
-		memset(&bank->queued, 0, sizeof(bank->queued));
+		bank->queued = bank->stalled; /* the stalled bus write finishes now */
+		memset(&bank->stalled, 0, sizeof(bank->stalled));
 		if (bank->op.kind != OP_NONE)
 			op_started(f, &bank->op);
 	}
@@ -247,6 +257,7 @@ void fh_bank_interrupt(flash_h7 *f, unsigned b, sim_time_us now)
 	}
 	memset(&bank->op, 0, sizeof(bank->op));
 	memset(&bank->queued, 0, sizeof(bank->queued));
+	memset(&bank->stalled, 0, sizeof(bank->stalled)); /* the reset ends the stalled bus write */
 	bank->wbuf_active = false;
 	bank->wbuf_written = 0;
 }

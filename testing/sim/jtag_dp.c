@@ -2,9 +2,12 @@
  * ADIv5 JTAG-DP (the JTAG side of the STM32 SWJ-DP), see jtag_dp.h.
  *
  * Register facts: facts sheet section C ("ADIv5 DP registers"), the ADIv5
- * JTAG-DP chapter and the Arm CoreSight DAP TRM (DDI 0314H).  Every DPACC/APACC transaction completes at Update-DR,
- * so ACK is always OK/FAULT (0b010) and the result is posted: the next
- * DPACC/APACC scan captures it.
+ * JTAG-DP chapter and the Arm CoreSight DAP TRM (DDI 0314H).  A DPACC/APACC
+ * transaction completes at Update-DR and its result is posted: the next
+ * DPACC/APACC scan captures it with ACK OK/FAULT (0b010).  The one exception
+ * is an AP write whose bus stalls (an H7 flash write behind a full queue):
+ * until that bus access ends every scan captures WAIT (0b001) and is
+ * discarded; under ORUNDETECT the WAIT sets STICKYORUN (jtag_dp.h).
  *
  * What stock OpenOCD 0.12 does over JTAG (dap_dp_init in arm_adi_v5.c,
  * adi_v5_jtag.c; confirmed by tracing /usr/bin/openocd 0.12.0 against this
@@ -22,8 +25,12 @@
  *    STICKYORUN by writing them as 1 in CTRL/STAT ("JTAG-DP STICKY ERROR");
  *  - mem_ap_init: SELECT 0xF0 and AP CFG read, SELECT 0, CSW written with
  *    Size byte + AddrInc packed (0xA2000020 by default), TAR 0, CSW read back;
- *  - the ABORT scan is only used with DAPABORT (value 1), after WAIT
- *    timeouts, which this model never produces.
+ *  - on a WAIT it replays the queue from the WAITed scan on, one scan at a
+ *    time until each is acknowledged OK, after clearing STICKYORUN ("DAP
+ *    transaction stalled (WAIT) - slowing down"); a pending read is fetched
+ *    by polling RDBUFF;
+ *  - the ABORT scan is only used with DAPABORT (value 1), after a WAIT that
+ *    lasts more than a second.
  */
 #include "jtag_dp.h"
 
@@ -39,6 +46,7 @@
 
 #define DPACC_SCAN_LEN 35u
 #define ACK_OK_FAULT   0x2u
+#define ACK_WAIT       0x1u
 
 /* DP register addresses (A[3:2] << 2). */
 #define DP_DPIDR  0x0u
@@ -106,6 +114,8 @@ void jtag_dp_reset(jtag_dp *dp)
 	dp->select = 0;
 	dp->rdbuff = 0;
 	dp->last_result = ACK_OK_FAULT;
+	dp->stalled_ap = NULL;
+	dp->scan_waits = false;
 }
 
 static bool domain_powered(const jtag_dp *dp)
@@ -263,6 +273,8 @@ static uint32_t ap_access(jtag_dp *dp, unsigned a32, bool read, uint32_t value)
 	if (r != SIM_BUS_OK) {
 		ap_fault(dp, apsel, offset, "bus fault");
 		result = 0;
+	} else if (!read && ap->busy_until && ap->busy_until(ap->chip_ctx) > sim_now_us()) {
+		dp->stalled_ap = ap; /* accepted, but the bus has not finished it: the next scans WAIT */
 	}
 	sim_log_trace("jtag-dp: AP%u %s 0x%02x = 0x%08x", apsel, read ? "read" : "write", offset,
 		      read ? result : value);
@@ -279,7 +291,11 @@ static uint32_t ap_access(jtag_dp *dp, unsigned a32, bool read, uint32_t value)
  */
 static void do_abort(jtag_dp *dp, uint32_t value)
 {
-	/* DAPABORT: every transaction has already completed, nothing to cancel. */
+	/* DAPABORT: the DP stops waiting for a stalled write (which the flash still completes). */
+	if ((value & ABORT_DAPABORT) && dp->stalled_ap) {
+		sim_log_info("jtag-dp: DAPABORT while an AP write was stalled: the DP answers again");
+		dp->stalled_ap = NULL;
+	}
 	if (value & ~ABORT_DAPABORT)
 		sim_log_guest_error("jtag-dp: ABORT 0x%08x sets bits that are reserved (SBZ) on a JTAG-DP; "
 				    "sticky flags are cleared through CTRL/STAT", value);
@@ -314,12 +330,33 @@ static unsigned dp_dr_length(void *ctx, uint32_t ir)
 	return (ir == IR_ABORT || ir == IR_DPACC || ir == IR_APACC) ? DPACC_SCAN_LEN : 0;
 }
 
+/* Is the AP transaction of an earlier scan still in progress? */
+static bool transaction_in_progress(jtag_dp *dp)
+{
+	if (dp->stalled_ap && dp->stalled_ap->busy_until(dp->stalled_ap->chip_ctx) <= sim_now_us())
+		dp->stalled_ap = NULL;
+	return dp->stalled_ap != NULL;
+}
+
 static uint64_t dp_capture_dr(void *ctx, uint32_t ir)
 {
 	jtag_dp *dp = ctx;
 
+	dp->scan_waits = (ir == IR_DPACC || ir == IR_APACC) && transaction_in_progress(dp);
+	if (dp->scan_waits)
+		return (dp->last_result & ~(uint64_t)7u) | ACK_WAIT;
 	/* What the ABORT scan captures is UNKNOWN in ADIv5: show the posted result. */
 	return dp->last_result;
+}
+
+/* A WAITed scan: its request never happens; with overrun detection the WAIT is remembered. */
+static void discard_waited_scan(jtag_dp *dp)
+{
+	dp->scan_waits = false;
+	dp->waits++;
+	if (dp->ctrl_stat & CS_ORUNDETECT)
+		dp->ctrl_stat |= CS_STICKYORUN;
+	sim_log_trace("jtag-dp: WAIT (AP write still in progress), request discarded");
 }
 
 static void dp_update_dr(void *ctx, uint32_t ir, uint64_t value)
@@ -332,6 +369,10 @@ static void dp_update_dr(void *ctx, uint32_t ir, uint64_t value)
 					    (unsigned)(value & 7u));
 		else
 			do_abort(dp, (uint32_t)(value >> 3));
+		return;
+	}
+	if (dp->scan_waits) {
+		discard_waited_scan(dp);
 		return;
 	}
 	dpacc_update(dp, ir == IR_APACC, value);

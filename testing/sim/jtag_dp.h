@@ -4,8 +4,15 @@
  * Instructions (IR 4 bits): ABORT 0x8, DPACC 0xA, APACC 0xB, IDCODE 0xE,
  * BYPASS 0xF; others select BYPASS.  DPACC/APACC/ABORT scan 35 bits:
  * in  = data[34:3] | A[3:2] in [2:1] | RnW in [0]
- * out = previous result[34:3] | ACK[2:0] (OK/FAULT 0b010; WAIT 0b001 never
- *       returned on the normal path: OpenOCD 0.12 handles long WAIT runs badly).
+ * out = previous result[34:3] | ACK[2:0]: OK/FAULT 0b010, or WAIT 0b001 while
+ *       an AP write is still in progress on its bus (sim_ap.busy_until: a flash
+ *       write stalled behind a full queue).  A WAITed scan's request is
+ *       discarded; with CTRL/STAT.ORUNDETECT set the WAIT also sets STICKYORUN,
+ *       and AP accesses are then discarded (OK, nothing done) until it is
+ *       cleared, so a tool that replays everything from the WAITed scan on,
+ *       as OpenOCD does, never has an access performed twice (ADIv5 JTAG-DP,
+ *       overrun detection).  ABORT.DAPABORT ends the WAIT; the write already
+ *       handed to the flash still completes (UNCONFIRMED).
  * Reads are posted: a scan returns the result of the previous transaction;
  * DP RDBUFF returns the last AP read result without starting an access.
  * CTRL/STAT: CDBGPWRUPREQ/CSYSPWRUPREQ are acknowledged when the chip says
@@ -55,6 +62,9 @@ typedef struct jtag_dp {
 	uint64_t last_result;     /* shifted out by the next DPACC/APACC scan */
 	uint64_t ap_transactions;
 	uint64_t ap_faults;
+	sim_ap *stalled_ap;       /* its last write may still be in progress */
+	bool scan_waits;          /* this scan captured WAIT: its request is discarded */
+	uint64_t waits;           /* WAIT acknowledges given */
 } jtag_dp;
 
 void jtag_dp_init(jtag_dp *dp, const jtag_dp_config *cfg, const jtag_dp_hooks *hooks);

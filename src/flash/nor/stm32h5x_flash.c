@@ -21,11 +21,6 @@
 #include "stm32h5x_internal.h"
 
 #define H5_MAX_SECBB 4u
-/* Idle TCK after each MEM-AP data access while programming and verifying:
- * none (OpenOCD's default is 8 of the 49 TCK of one word).  A bus access
- * that is not finished when the next scan comes makes the DP answer WAIT,
- * which OpenOCD retries, and every byte written is read back. */
-#define H5_BULK_MEMACCESS_TCK 0u
 
 static const h5_reg_off REG_SECBB1 = { 0xA0 };
 static const h5_reg_off REG_SECBB2 = { 0x1A0 };
@@ -369,23 +364,6 @@ static ub_err program_sector(h5_target *t, h5_session *s, unsigned idx, const ui
 	return e;
 }
 
-/* Bulk transfers without OpenOCD's idle cycles.  False when the adapter has
- * no DAP command (HLA): it then runs at OpenOCD's pace. */
-static bool bulk_begin(h5_target *t, unsigned *saved)
-{
-	if (ocd_memaccess(t->b, H5_BULK_MEMACCESS_TCK, saved) == UB_OK)
-		return true;
-	ub_clear_error();
-	return false;
-}
-
-/* Put OpenOCD's setting back whatever failed; keep the first error. */
-static void bulk_end(h5_target *t, bool fast, unsigned saved, ub_err *e)
-{
-	if (fast && ocd_memaccess(t->b, saved, NULL) != UB_OK && *e == UB_OK)
-		*e = UB_ERR_UNSUPPORTED;
-}
-
 ub_err h5_program_image(h5_target *t, const ub_image *img, unsigned timeout_ms)
 {
 	h5_plan p = { NULL, 0 };
@@ -403,11 +381,11 @@ ub_err h5_program_image(h5_target *t, const ub_image *img, unsigned timeout_ms)
 			      ub_fail(UB_ERR_NOMEM, "h5 program: out of memory");
 	if (e == UB_OK) {
 		unsigned memaccess = 0;
-		bool fast = bulk_begin(t, &memaccess);
+		bool fast = ocd_bulk_begin(t->b, &memaccess);
 		for (unsigned i = 0; e == UB_OK && i < p.count; i++)
 			if (p.sector[i])
 				e = program_sector(t, &s, i, p.sector[i], words, back, timeout_ms);
-		bulk_end(t, fast, memaccess, &e);
+		ocd_bulk_end(t->b, fast, memaccess, &e);
 		e = session_end(t, &s, e);
 	}
 	free(words);
@@ -465,10 +443,10 @@ ub_err h5_verify_image(h5_target *t, const ub_image *img)
 	uint32_t *words = malloc(H5_VERIFY_CHUNK + 8);
 	e = (buf && words) ? UB_OK : ub_fail(UB_ERR_NOMEM, "h5 verify: out of memory");
 	unsigned memaccess = 0;
-	bool fast = e == UB_OK && bulk_begin(t, &memaccess);
+	bool fast = e == UB_OK && ocd_bulk_begin(t->b, &memaccess);
 	for (size_t i = 0; e == UB_OK && i < img->count; i++)
 		e = verify_segment(t, &s, &img->seg[i], buf, words);
-	bulk_end(t, fast, memaccess, &e);
+	ocd_bulk_end(t->b, fast, memaccess, &e);
 	free(buf);
 	free(words);
 	return session_end(t, &s, e);

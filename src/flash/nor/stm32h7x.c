@@ -51,18 +51,17 @@ static const h7_reg_off REG_OPTCCR = { 0x24 };
 #define VERIFY_CHUNK 16384u
 /*
  * Flash words written between two status checks.  The controller runs one
- * word and holds one more in its queue (SR.QW, facts A.2); a third write
- * stalls the bus on silicon until a slot frees, and the simulator, which
- * cannot stall a bus access, drops it (flash_h7_ops.c).  So two words, then
- * wait for QW = 0: the status read costs as much as six data words on JTAG
- * (docs/performance.md), two words per read halve its share.
+ * word and holds one more in its queue (SR.QW, facts A.2); a write that
+ * completes a third stalls the bus until a slot frees, and the JTAG-DP
+ * answers WAIT.  OpenOCD 0.12 replays the scans a WAIT discarded, but a WAIT
+ * during that replay leaves STICKYORUN set, after which every AP access is
+ * dropped for the rest of the session (testing/tests/e2e/test_flash_queue_h7.py
+ * shows it on the simulator, whose flash stalls the same way).  Streaming is
+ * only safe if the link is slower than the flash, which we cannot know, so:
+ * two words, then wait for QW = 0.  The status read costs as much as six data
+ * words on JTAG (docs/performance.md); two words per read halve its share.
  */
 #define WORDS_PER_CHECK 2u
-/* Idle TCK after each MEM-AP data access while programming and verifying:
- * none (OpenOCD's default is 8 of the 49 TCK of one word).  A bus access
- * that is not finished when the next scan comes makes the DP answer WAIT,
- * which OpenOCD retries, and every byte written is read back. */
-#define BULK_MEMACCESS_TCK 0u
 
 static uint32_t reg_addr(h7_reg_off r, unsigned bank)
 {
@@ -436,23 +435,6 @@ static bool range_in_flash(const h7_target *t, uint32_t addr, size_t len)
 	return H7_BANK1_BASE + bs == H7_BANK2_BASE && a >= H7_BANK1_BASE && end <= H7_BANK2_BASE + bs;
 }
 
-/* Bulk transfers without OpenOCD's idle cycles (BULK_MEMACCESS_TCK).  False
- * when the adapter has no DAP command (HLA): it then runs at OpenOCD's pace. */
-static bool bulk_begin(h7_target *t, unsigned *saved)
-{
-	if (ocd_memaccess(t->b, BULK_MEMACCESS_TCK, saved) == UB_OK)
-		return true;
-	ub_clear_error();
-	return false;
-}
-
-/* Put OpenOCD's setting back whatever failed; keep the first error. */
-static void bulk_end(h7_target *t, bool fast, unsigned saved, ub_err *e)
-{
-	if (fast && ocd_memaccess(t->b, saved, NULL) != UB_OK && *e == UB_OK)
-		*e = UB_ERR_UNSUPPORTED;
-}
-
 ub_err h7_program(h7_target *t, uint32_t addr, const uint8_t *data, size_t len)
 {
 	if (!t || !t->kind.line || (!data && len))
@@ -462,7 +444,7 @@ ub_err h7_program(h7_target *t, uint32_t addr, const uint8_t *data, size_t len)
 		return ub_fail(UB_ERR_ARG, "h7_program: 0x%08x + %zu is not whole %u-byte flash words inside the flash",
 			       addr, len, wb);
 	unsigned memaccess = 0;
-	bool fast = bulk_begin(t, &memaccess);
+	bool fast = ocd_bulk_begin(t->b, &memaccess);
 	ub_err e = UB_OK;
 	size_t done = 0;
 	while (e == UB_OK && done < len) {
@@ -476,7 +458,7 @@ ub_err h7_program(h7_target *t, uint32_t addr, const uint8_t *data, size_t len)
 	}
 	if (e == UB_OK)
 		e = h7_verify(t, addr, data, len);
-	bulk_end(t, fast, memaccess, &e);
+	ocd_bulk_end(t->b, fast, memaccess, &e);
 	return e;
 }
 
@@ -488,7 +470,7 @@ ub_err h7_verify(h7_target *t, uint32_t addr, const uint8_t *data, size_t len)
 	if (!buf)
 		return ub_fail(UB_ERR_NOMEM, "h7_verify: out of memory");
 	unsigned memaccess = 0;
-	bool fast = bulk_begin(t, &memaccess);
+	bool fast = ocd_bulk_begin(t->b, &memaccess);
 	ub_err e = UB_OK;
 	for (size_t off = 0; e == UB_OK && off < len; off += VERIFY_CHUNK) {
 		size_t n = len - off < VERIFY_CHUNK ? len - off : VERIFY_CHUNK;
@@ -501,7 +483,7 @@ ub_err h7_verify(h7_target *t, uint32_t addr, const uint8_t *data, size_t len)
 		e = ub_fail(UB_ERR_VERIFY, "verify: flash at 0x%08x reads 0x%02x, expected 0x%02x",
 			    addr + (uint32_t)(off + i), ((const uint8_t *)buf)[i], data[off + i]);
 	}
-	bulk_end(t, fast, memaccess, &e);
+	ocd_bulk_end(t->b, fast, memaccess, &e);
 	free(buf);
 	return e;
 }
@@ -514,6 +496,8 @@ ub_err h7_blank_check(h7_target *t, unsigned bank)
 	uint32_t *buf = malloc(VERIFY_CHUNK);
 	if (!buf)
 		return ub_fail(UB_ERR_NOMEM, "h7_blank_check: out of memory");
+	unsigned memaccess = 0;
+	bool fast = ocd_bulk_begin(t->b, &memaccess);
 	ub_err e = UB_OK;
 	for (uint32_t off = 0; e == UB_OK && off < size; off += VERIFY_CHUNK) {
 		e = ocd_mem_read(t->b, t->sys, base + off, buf, VERIFY_CHUNK / 4);
@@ -522,6 +506,7 @@ ub_err h7_blank_check(h7_target *t, unsigned bank)
 				e = ub_fail(UB_ERR_VERIFY, "blank check bank %u: 0x%08x reads 0x%08x, not erased",
 					    bank, base + off + 4 * i, buf[i]);
 	}
+	ocd_bulk_end(t->b, fast, memaccess, &e);
 	free(buf);
 	return e;
 }

@@ -319,6 +319,37 @@ static void test_reset_interrupts_program(void **state)
 	flash_h7_destroy(f);
 }
 
+/* A third word with one running and one queued stalls its bus write until the running one ends;
+ * nothing is lost.  A reset during the stall ends the write: that word is never programmed. */
+static void test_third_word_stalls_the_bus(void **state)
+{
+	flash_h7 *f = make(0x450, 2048, NULL);
+
+	unlock(f, 0);
+	wr(f, CR, CR_PG | PSIZE64);
+	write_word(f, 0x08000000, 16, 0x100); /* one running (ends at 1600), one queued */
+	assert_int_equal(flash_h7_bus_stalled_until(f), 0);
+	write_word(f, 0x08000040, 8, 0x300);
+	assert_int_equal(flash_h7_bus_stalled_until(f), 1600);
+	assert_int_equal(flash_h7_bus_stalls(f), 1);
+	sim_clock_advance(600);
+	flash_h7_update(f, sim_now_us());
+	assert_int_equal(flash_h7_bus_stalled_until(f), 0);
+	assert_int_equal(rd(f, SR), BSY | QW | EOP);
+	sim_clock_advance(1200);
+	assert_int_equal(rd(f, SR), EOP);
+	for (unsigned i = 0; i < 24; i++)
+		assert_int_equal(mem(f, 0x08000000 + 4 * i, SIM_BUS_OK), 0x100 + (i < 16 ? i : i - 16 + 0x200));
+	assert_int_equal(flash_h7_busy_total_us(f), 1800);
+
+	write_word(f, 0x08000060, 24, 0x400);
+	assert_int_not_equal(flash_h7_bus_stalled_until(f), 0);
+	flash_h7_system_reset(f);
+	assert_int_equal(flash_h7_bus_stalled_until(f), 0);
+	assert_int_equal(mem(f, 0x080000a0, SIM_BUS_OK), 0xffffffff);
+	flash_h7_destroy(f);
+}
+
 static void test_reset_interrupts_bank_erase(void **state)
 {
 	flash_h7 *f = make(0x450, 2048, "flash.fill = 0x08000000 0x100000 0x77\n");
@@ -544,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_rdp_blocks_with_intrusion),
 		cmocka_unit_test(test_reset_interrupts_program),
 		cmocka_unit_test(test_reset_interrupts_bank_erase),
+		cmocka_unit_test(test_third_word_stalls_the_bus),
 		cmocka_unit_test(test_line_480),
 		cmocka_unit_test(test_line_483),
 		cmocka_unit_test(test_swap_bank_after_reset),

@@ -25,6 +25,9 @@
 #define DP_RDBUFF 0xCu
 
 #define STICKYERR (1u << 5)
+#define STICKYORUN (1u << 1)
+#define ORUNDETECT 1u
+#define ACK_WAIT 0x1u
 #define PWRUP_REQ 0x50000000u
 #define PWRUP_ACK 0xA0000000u
 #define ACK_OK 0x2u
@@ -38,6 +41,7 @@ typedef struct fake_ap {
 	uint8_t last_offset;
 	bool fault;
 	bool enabled;
+	uint64_t busy_until;      /* what the AP reports after a write (its bus stalls) */
 } fake_ap;
 
 static sim_bus_result fake_read(sim_ap *ap, uint8_t offset, uint32_t *value)
@@ -64,6 +68,11 @@ static sim_bus_result fake_write(sim_ap *ap, uint8_t offset, uint32_t value)
 static bool fake_enabled(void *ctx)
 {
 	return ((fake_ap *)ctx)->enabled;
+}
+
+static uint64_t fake_busy_until(void *ctx)
+{
+	return ((fake_ap *)ctx)->busy_until;
 }
 
 static const sim_ap_ops fake_ops = { fake_read, fake_write };
@@ -132,8 +141,19 @@ static uint64_t scan35(fixture *fx, unsigned ir, bool read, unsigned addr, uint3
 	uint64_t in = shift(fx, ((uint64_t)data << 3) | ((addr >> 2) & 3u) << 1 | read, 35);
 
 	tms_path(fx, "10");
-	assert_int_equal(in & 7u, ACK_OK); /* ADIv5 JTAG ACK OK/FAULT, always */
+	assert_int_equal(in & 7u, ACK_OK); /* ADIv5 JTAG ACK OK/FAULT unless a write stalls */
 	return in;
+}
+
+/* The same scan, returning whatever ACK it captured. */
+static unsigned scan35_ack(fixture *fx, unsigned ir, bool read, unsigned addr, uint32_t data)
+{
+	set_ir(fx, ir);
+	tms_path(fx, "100");
+	uint64_t in = shift(fx, ((uint64_t)data << 3) | ((addr >> 2) & 3u) << 1 | read, 35);
+
+	tms_path(fx, "10");
+	return (unsigned)(in & 7u);
 }
 
 static void dp_write(fixture *fx, unsigned addr, uint32_t v)
@@ -355,6 +375,46 @@ static void test_abort_cannot_clear_stickyerr_over_jtag(void **state)
 	assert_int_equal(fx->dp.ap_faults, 1);
 }
 
+/*
+ * A write the AP's bus has not finished: every scan answers WAIT and is discarded; with ORUNDETECT
+ * the WAIT sets STICKYORUN and AP accesses are then discarded until it is cleared, so replaying the
+ * WAITed scans (OpenOCD) performs each write once.  DAPABORT ends a WAIT.
+ */
+static void test_stalled_write_answers_wait(void **state)
+{
+	fixture *fx = *state;
+
+	sim_clock_freeze(1000);
+	fx->ap0.ap.busy_until = fake_busy_until;
+	power_up(fx);
+	dp_write(fx, DP_CTRL_STAT, PWRUP_REQ | ORUNDETECT);
+	dp_write(fx, DP_SELECT, 0);
+	fx->ap0.busy_until = 1500;
+	scan35(fx, IR_APACC, false, 0xC, 0x11); /* accepted, its bus stalls until 1500 */
+	assert_int_equal(scan35_ack(fx, IR_APACC, false, 0xC, 0x22), ACK_WAIT);
+	assert_int_equal(scan35_ack(fx, IR_DPACC, true, DP_CTRL_STAT, 0), ACK_WAIT);
+	assert_int_equal(fx->ap0.writes, 1);
+	assert_int_equal(fx->dp.waits, 2);
+	sim_clock_advance(500);
+	fx->ap0.busy_until = 0;
+	scan35(fx, IR_APACC, false, 0xC, 0x22); /* OK, but discarded: STICKYORUN */
+	assert_int_equal(fx->ap0.writes, 1);
+	assert_true(dp_read(fx, DP_CTRL_STAT) & STICKYORUN);
+	dp_write(fx, DP_CTRL_STAT, PWRUP_REQ | ORUNDETECT | STICKYORUN);
+	assert_false(dp_read(fx, DP_CTRL_STAT) & STICKYORUN);
+	scan35(fx, IR_APACC, false, 0xC, 0x22); /* the replay */
+	assert_int_equal(fx->ap0.writes, 2);
+	assert_int_equal(fx->ap0.regs[0xC / 4], 0x22);
+
+	fx->ap0.busy_until = 5000; /* without ORUNDETECT no flag; DAPABORT ends the wait */
+	dp_write(fx, DP_CTRL_STAT, PWRUP_REQ);
+	scan35(fx, IR_APACC, false, 0xC, 0x33);
+	assert_int_equal(scan35_ack(fx, IR_DPACC, true, DP_CTRL_STAT, 0), ACK_WAIT);
+	scan35_ack(fx, IR_ABORT, false, 0, 1);
+	assert_false(dp_read(fx, DP_CTRL_STAT) & STICKYORUN);
+	fx->ap0.ap.busy_until = NULL;
+}
+
 static void test_counters_and_reset(void **state)
 {
 	fixture *fx = *state;
@@ -387,6 +447,7 @@ int main(void)
 		cmocka_unit_test_setup(test_fault_sets_stickyerr_and_blocks_ap, setup),
 		cmocka_unit_test_setup(test_abort_cannot_clear_stickyerr_over_jtag, setup),
 		cmocka_unit_test_setup(test_counters_and_reset, setup),
+		cmocka_unit_test_setup(test_stalled_write_answers_wait, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
