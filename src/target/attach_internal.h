@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "attach.h"
+#include "cortexm.h"
 
 /* ADIv5 DP registers and CTRL/STAT bits (facts C). */
 #define DP_DPIDR            0x00u
@@ -23,21 +24,7 @@
 #define CS_CSYSPWRUPREQ     (1u << 30)
 #define CS_CSYSPWRUPACK     (1u << 31)
 
-/* Armv7-M / Armv8-M debug registers on the core's PPB (facts C). */
-#define CM_DHCSR            0xE000EDF0u
-#define CM_DCRSR            0xE000EDF4u
-#define CM_DCRDR            0xE000EDF8u
-#define CM_DEMCR            0xE000EDFCu
-#define DHCSR_DBGKEY        0xA05F0000u
-#define DHCSR_C_DEBUGEN     (1u << 0)
-#define DHCSR_C_HALT        (1u << 1)
-#define DHCSR_S_REGRDY      (1u << 16)
-#define DHCSR_S_HALT        (1u << 17)
-#define DHCSR_S_SLEEP       (1u << 18)
-#define DHCSR_S_LOCKUP      (1u << 19)
-#define DHCSR_S_RESET_ST    (1u << 25)
-#define DEMCR_VC_CORERESET  (1u << 0)
-#define DCRSR_REGSEL_PC     15u
+/* Armv7-M / Armv8-M debug registers on the core's PPB (facts C): cortexm.h. */
 
 /* Bounds of the waits that no operator is part of. */
 #define ATTACH_DP_POWERUP_MS   200u  /* CDBGPWRUPACK/CSYSPWRUPACK: microseconds on silicon */

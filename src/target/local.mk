@@ -5,4 +5,6 @@ src_stm32unbrick_la_SOURCES += \
 	src/target/attach_internal.h \
 	src/target/attach.c \
 	src/target/attach_steps.c \
-	src/target/attach_cmd.c
+	src/target/attach_cmd.c \
+	src/target/cortexm.c \
+	src/target/cortexm.h

@@ -16,8 +16,8 @@ sim_chip_common_sources = \
 # logic (chip_h7*.c), the Cortex-M7/M4 debug registers (cortexm_dbg.c,
 # cortexm_ppb.c, and their Armv8-M additions for the H5's Cortex-M33,
 # cortexm_v8m.c), CoreSight identification (coresight_id.c), DBGMCU and the
-# debug APB (dbgmcu.c), PWR (pwr_h7.c) and the cores' execution model
-# (core_h7.c).
+# debug APB (dbgmcu.c), PWR (pwr_h7.c), the cores' execution model
+# (core_h7.c) and their Thumb interpreter (thumb.c, thumb_alu.c).
 sim_chip_h7_sources = \
 	testing/sim/chip_h7.c \
 	testing/sim/chip_h7.h \
@@ -32,6 +32,9 @@ sim_chip_h7_sources = \
 	testing/sim/chip_h7_state.c \
 	testing/sim/core_h7.c \
 	testing/sim/core_h7.h \
+	testing/sim/thumb.c \
+	testing/sim/thumb.h \
+	testing/sim/thumb_alu.c \
 	testing/sim/cortexm_dbg.c \
 	testing/sim/cortexm_dbg.h \
 	testing/sim/cortexm_ppb.c \

@@ -68,18 +68,27 @@ static unsigned bs_dr_length(void *ctx, uint32_t ir)
 	return 0;
 }
 
-/* Every AP that reaches the flash can have a write stalled behind its queue (flash_h7.h). */
-static uint64_t bus_stalled_until(void *ctx)
+/* A write completing a flash word behind a full queue stalls (flash_h7.h); so does the next
+ * access of the core that wrote it.  The simulated core cannot tell its buses apart: any. */
+sim_time_us chip_bus_stalled_until(void *ctx)
 {
 	const sim_chip *chip = ctx;
 
 	return flash_h7_bus_stalled_until(chip->flash);
 }
 
+/* A MEM-AP waits only when its own transaction went to the stalled flash (chip_h7_bus.c). */
+sim_time_us chip_ap_busy_until(void *ctx)
+{
+	const sim_chip *chip = ctx;
+
+	return chip->ap_busy_until;
+}
+
 static void attach_ap(sim_chip *chip, unsigned apsel, sim_mem_ap *m, bool (*enabled)(void *ctx))
 {
 	m->ap.enabled = enabled;
-	m->ap.busy_until = bus_stalled_until;
+	m->ap.busy_until = chip_ap_busy_until;
 	m->ap.chip_ctx = chip;
 	jtag_dp_set_ap(&chip->dp, apsel, &m->ap);
 }

@@ -102,6 +102,20 @@ static sim_bus_result rom_access(sim_chip *chip, bus_master m, bool write, uint3
 	return SIM_BUS_OK;
 }
 
+/*
+ * A debugger's access to the flash (array or registers) while a write into it is stalled, its own
+ * or a core's, waits until the stall ends: the DP answers WAIT meanwhile.  Whether a register read
+ * waits behind a core's stalled write is UNCONFIRMED; waiting is the harder case for a tool.
+ */
+static void note_debugger_wait(sim_chip *chip, bus_master m, uint32_t addr)
+{
+	sim_time_us until = flash_h7_bus_stalled_until(chip->flash);
+	bool flash = flash_h7_is_mem(chip->flash, addr) || (addr >= FLASH_H7_REG_BASE && addr < FLASH_REG_END);
+
+	if (is_debugger(m) && flash && until > chip->ap_busy_until)
+		chip->ap_busy_until = until;
+}
+
 /* Blocks behind the cores' side of the matrix: flash, system memory, FLASH registers, DBGMCU. */
 static bool core_side(sim_chip *chip, bus_master m, bool write, uint32_t addr, unsigned size, uint32_t *value,
 		      sim_bus_result *r)
@@ -126,6 +140,7 @@ static bool core_side(sim_chip *chip, bus_master m, bool write, uint32_t addr, u
 	} else {
 		return false;
 	}
+	note_debugger_wait(chip, m, addr);
 	return true;
 }
 

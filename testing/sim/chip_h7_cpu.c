@@ -119,6 +119,7 @@ void chip_cpus_init(sim_chip *chip)
 			.executable = i == H7_CM7 ? chip_executable_cm7 : chip_executable_cm4,
 			.domain_up = hook_domain_up, .ctx = chip,
 			.may_run_script = hook_may_run_script, .name = names[i],
+			.bus_stalled_until = chip_bus_stalled_until,
 		};
 
 		c->chip = chip;

@@ -43,7 +43,7 @@ typedef struct h7_ram_desc {
 	const char *name;
 	uint32_t base;
 	uint32_t size;
-	bool executable;  /* the M7 can fetch from it (DTCM: data only) */
+	bool executable;  /* the M7 can fetch from it */
 	bool d3;          /* in the D3 domain: reachable through AP1 */
 } h7_ram_desc;
 
@@ -147,6 +147,9 @@ struct sim_chip {
 	bool supply_lockout;          /* VCORE lost after a wrong PWR_CR3 write: until power-off */
 
 	/* RDP level 1 intrusion (facts A.3): a debugger since power-on, or a boot from RAM/system memory */
+	/* Until then a debugger's access to the flash waits behind a stalled write (its own or a core's):
+	 * the JTAG-DP answers WAIT (chip_bus_stalled_until). */
+	sim_time_us ap_busy_until;
 	bool debugger_seen;
 	bool booted_non_flash;
 
@@ -207,6 +210,10 @@ bool chip_rom_contains(const sim_chip *chip, uint32_t addr);
 /* chip_h7_bus.c */
 sim_bus chip_core_bus(sim_chip *chip, h7_cpu_id id);
 sim_bus chip_ap_bus(sim_chip *chip, unsigned ap);
+/* chip_h7_build.c: until when a debugger's MEM-AP transaction waits (ap.h busy_until), and until
+ * when a core's next bus access waits (core_h7_env.bus_stalled_until). */
+sim_time_us chip_ap_busy_until(void *ctx);
+sim_time_us chip_bus_stalled_until(void *ctx);
 bool chip_executable_cm7(void *ctx, uint32_t addr);
 bool chip_executable_cm4(void *ctx, uint32_t addr);
 

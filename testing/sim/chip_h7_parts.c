@@ -42,9 +42,11 @@
 #define KIB 1024u
 #define NELEM(a) (unsigned)(sizeof(a) / sizeof((a)[0]))
 
+/* Both TCMs serve the M7's instruction side too (Cortex-M7 TRM, ARM DDI 0489, 5.1): OpenOCD runs its
+ * flash loader from DTCM. */
 static const h7_ram_desc ram_450[H7_RAM_COUNT] = {
 	[H7_ITCM] = { "itcm", 0x00000000u, 64 * KIB, true, false },
-	[H7_DTCM] = { "dtcm", 0x20000000u, 128 * KIB, false, false },
+	[H7_DTCM] = { "dtcm", 0x20000000u, 128 * KIB, true, false },
 	[H7_AXI_SRAM] = { "axi_sram", 0x24000000u, 512 * KIB, true, false },
 	[H7_SRAM1] = { "sram1", 0x30000000u, 128 * KIB, true, false },
 	[H7_SRAM2] = { "sram2", 0x30020000u, 128 * KIB, true, false },
@@ -56,7 +58,7 @@ static const h7_ram_desc ram_450[H7_RAM_COUNT] = {
 /* H72x/H73x default TCM/AXI split (the TCM_AXI_SHARED option can move 192 KiB): data only. */
 static const h7_ram_desc ram_483[H7_RAM_COUNT] = {
 	[H7_ITCM] = { "itcm", 0x00000000u, 64 * KIB, true, false },
-	[H7_DTCM] = { "dtcm", 0x20000000u, 128 * KIB, false, false },
+	[H7_DTCM] = { "dtcm", 0x20000000u, 128 * KIB, true, false },
 	[H7_AXI_SRAM] = { "axi_sram", 0x24000000u, 320 * KIB, true, false },
 	[H7_SRAM1] = { "sram1", 0x30000000u, 16 * KIB, true, false },
 	[H7_SRAM2] = { "sram2", 0x30004000u, 16 * KIB, true, false },
@@ -67,7 +69,7 @@ static const h7_ram_desc ram_483[H7_RAM_COUNT] = {
 
 static const h7_ram_desc ram_480[H7_RAM_COUNT] = {
 	[H7_ITCM] = { "itcm", 0x00000000u, 64 * KIB, true, false },
-	[H7_DTCM] = { "dtcm", 0x20000000u, 128 * KIB, false, false },
+	[H7_DTCM] = { "dtcm", 0x20000000u, 128 * KIB, true, false },
 	[H7_AXI_SRAM] = { "axi_sram", 0x24000000u, 1024 * KIB, true, false },
 	[H7_SRAM1] = { "ahb_sram1", 0x30000000u, 64 * KIB, true, false },
 	[H7_SRAM2] = { "ahb_sram2", 0x30010000u, 64 * KIB, true, false },

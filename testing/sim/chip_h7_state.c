@@ -19,6 +19,8 @@ static void write_counters(sim_chip *chip, json_out *j)
 		  chip->ap2.words_transferred + chip->cpu[H7_CM4].ap.words_transferred);
 	json_uint(j, "fw_instructions_before_halt", core->before_halt);
 	json_uint(j, "fw_instructions_total", core->total);
+	json_uint(j, "code_instructions", chip->cpu[H7_CM7].core.code_instructions +
+		  chip->cpu[H7_CM4].core.code_instructions);
 	json_uint(j, "system_resets", chip->system_resets);
 	json_uint(j, "power_cycles", chip->power_cycles);
 	json_uint(j, "guest_errors", sim_log_guest_error_count());

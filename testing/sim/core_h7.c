@@ -2,6 +2,7 @@
  * Execution model of the STM32H7's Cortex-M7 (see core_h7.h).
  */
 #include "core_h7.h"
+#include "thumb.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +17,12 @@
 #define CFSR_BFARVALID (1u << 15)
 #define HFSR_FORCED    (1u << 30)
 #define XPSR_T         (1u << 24)
+#define XPSR_FLAGS     0xF0000000u
+/* CFSR bits for faults of decoded code (Armv7-M B3.2.15). */
+#define CFSR_IBUSERR    (1u << 8)
+#define CFSR_UNDEFINSTR (1u << 16)
+#define CFSR_INVSTATE   (1u << 17)
+#define CFSR_UNALIGNED  (1u << 24)
 
 static const struct {
 	const char *name;
@@ -93,6 +100,7 @@ const char *core_h7_program_name(core_program p)
 	static const char *const names[] = {
 		[CORE_PROG_NONE] = "none", [CORE_PROG_SCRIPT] = "scenario-firmware", [CORE_PROG_IDLE] = "idle-firmware",
 		[CORE_PROG_BOOTLOADER] = "system-bootloader", [CORE_PROG_LOCKED] = "none (lockup)",
+		[CORE_PROG_CODE] = "debugger-loaded code",
 	};
 
 	return (unsigned)p < sizeof(names) / sizeof(names[0]) ? names[p] : "?";
@@ -183,6 +191,7 @@ void core_h7_reset_release(core_h7 *c, uint32_t boot_addr, bool system_memory, s
 	c->last = now;
 	c->program = choose_program(c, ok, sp, pc, system_memory);
 	cortexm_dbg_leave_reset(c->dbg, boot_addr, sp, pc);
+	c->spin_pc = c->dbg->pc;
 	sim_log_info("%s: reset released, boot 0x%08x, SP 0x%08x PC 0x%08x: %s%s", core_name(c), (unsigned)boot_addr,
 		     (unsigned)sp, (unsigned)pc, core_h7_program_name(c->program),
 		     c->dbg->state == CM_STATE_HALTED ? ", halted before the first instruction" : "");
@@ -285,6 +294,124 @@ static uint64_t run_script(core_h7 *c, uint64_t budget)
 	return done;
 }
 
+/* ------------------------------------------------- decoded code -- */
+
+static void regs_from_core(const cortexm_dbg *d, thumb_regs *r)
+{
+	memcpy(r->r, d->r, sizeof(d->r));
+	r->r[13] = d->msp; /* Thread mode after reset uses MSP (CONTROL.SPSEL = 0) */
+	r->r[14] = d->lr;
+	r->r[15] = d->pc & ~1u;
+	r->apsr = d->xpsr & XPSR_FLAGS;
+}
+
+static void regs_to_core(cortexm_dbg *d, const thumb_regs *r)
+{
+	memcpy(d->r, r->r, sizeof(d->r));
+	d->msp = r->r[13];
+	d->lr = r->r[14];
+	d->pc = r->r[15];
+	d->xpsr = (d->xpsr & ~XPSR_FLAGS) | (r->apsr & XPSR_FLAGS);
+}
+
+/* A fault in decoded code: the HardFault handler is the firmware's, which we do not run; lock up. */
+static void code_fault(core_h7 *c, thumb_result res, uint32_t info)
+{
+	cortexm_dbg *d = c->dbg;
+	uint32_t cfsr = 0;
+
+	switch (res) {
+	case THUMB_DATA_FAULT:
+		cfsr = CFSR_PRECISERR | CFSR_BFARVALID;
+		d->bfar = info;
+		break;
+	case THUMB_FETCH_FAULT: cfsr = CFSR_IBUSERR; break;
+	case THUMB_UNALIGNED: cfsr = CFSR_UNALIGNED; break;
+	case THUMB_INVSTATE: cfsr = CFSR_INVSTATE; break;
+	case THUMB_UNDEFINED: cfsr = CFSR_UNDEFINSTR; break;
+	default: break;
+	}
+	if (res == THUMB_NOT_MODELLED)
+		sim_log_unimplemented("%s: instruction at 0x%08x (0x%08x) not modelled by the Thumb interpreter, "
+				      "core locks up", core_name(c), (unsigned)d->pc, (unsigned)info);
+	else
+		sim_log_info("%s: debugger-loaded code: %s at PC 0x%08x (0x%08x), core locks up", core_name(c),
+			     thumb_result_name(res), (unsigned)d->pc, (unsigned)info);
+	c->program = CORE_PROG_LOCKED;
+	c->spin_pc = d->pc;
+	cortexm_dbg_lockup(d, d->pc, cfsr, HFSR_FORCED);
+}
+
+static bool bus_stalled(const core_h7 *c)
+{
+	return c->env.bus_stalled_until && c->env.bus_stalled_until(c->env.ctx) > c->last;
+}
+
+/* BKPT with halting debug enabled halts (DFSR.BKPT); without it, it escalates to HardFault. */
+static void code_bkpt(core_h7 *c, uint32_t imm)
+{
+	if (c->dbg->dhcsr_ctrl & CM_C_DEBUGEN) {
+		cortexm_dbg_halt(c->dbg, CM_DFSR_BKPT);
+		return;
+	}
+	code_fault(c, THUMB_BKPT, imm);
+}
+
+/* Returns how many instructions retired; stops at a halt, a fault, WFI or a stalled bus. */
+static uint64_t run_code(core_h7 *c, uint64_t budget)
+{
+	thumb_regs r;
+	uint64_t done = 0;
+
+	if (!(c->dbg->xpsr & XPSR_T)) {
+		code_fault(c, THUMB_INVSTATE, c->dbg->pc); /* EPSR.T = 0: the first instruction faults */
+		return 0;
+	}
+	regs_from_core(c->dbg, &r);
+	while (done < budget && !bus_stalled(c)) {
+		uint32_t info = 0;
+
+		if (done > 0 && cortexm_dbg_breakpoint_at(c->dbg, r.r[15])) {
+			regs_to_core(c->dbg, &r);
+			cortexm_dbg_halt(c->dbg, CM_DFSR_BKPT);
+			break;
+		}
+		thumb_result res = thumb_step(&r, &c->env.bus, &info);
+
+		if (res == THUMB_OK || res == THUMB_WFI)
+			done++;
+		if (res == THUMB_OK)
+			continue;
+		regs_to_core(c->dbg, &r);
+		if (res == THUMB_WFI)
+			cortexm_dbg_sleep(c->dbg);
+		else if (res == THUMB_BKPT)
+			code_bkpt(c, info);
+		else
+			code_fault(c, res, info);
+		retire(c, done);
+		c->code_instructions += done;
+		return done;
+	}
+	regs_to_core(c->dbg, &r);
+	retire(c, done);
+	c->code_instructions += done;
+	return done;
+}
+
+/*
+ * The modelled programs spin at their entry point; a core resumed anywhere
+ * else was moved there by the debugger, which loaded code to run.
+ */
+static void follow_debugger_pc(core_h7 *c)
+{
+	if (c->program == CORE_PROG_NONE || c->program == CORE_PROG_CODE || c->dbg->pc == c->spin_pc)
+		return;
+	sim_log_info("%s: resumed at 0x%08x, away from the %s at 0x%08x: executing the code there", core_name(c),
+		     (unsigned)c->dbg->pc, core_h7_program_name(c->program), (unsigned)c->spin_pc);
+	c->program = CORE_PROG_CODE;
+}
+
 uint64_t core_h7_run(core_h7 *c, uint64_t max_instructions)
 {
 	uint64_t done = 0;
@@ -292,6 +419,7 @@ uint64_t core_h7_run(core_h7 *c, uint64_t max_instructions)
 	note_halt(c);
 	if (!can_execute(c))
 		return 0;
+	follow_debugger_pc(c);
 	/*
 	 * The modelled firmware spins at its entry point (PC does not move), so
 	 * an FPB breakpoint on that address is hit before the next instruction.
@@ -313,6 +441,9 @@ uint64_t core_h7_run(core_h7 *c, uint64_t max_instructions)
 		retire(c, max_instructions);
 		done = max_instructions;
 		break;
+	case CORE_PROG_CODE:
+		done = run_code(c, max_instructions);
+		break;
 	case CORE_PROG_NONE:
 		break;
 	}
@@ -329,6 +460,8 @@ void core_h7_run_until(core_h7 *c, sim_time_us now)
 	uint64_t budget = (now - c->last) * CORE_H7_INSTRUCTIONS_PER_US;
 
 	c->last = now;
+	if (c->program == CORE_PROG_CODE && budget > CORE_H7_CODE_PER_SYNC)
+		budget = CORE_H7_CODE_PER_SYNC;
 	core_h7_run(c, budget);
 }
 

@@ -3,8 +3,8 @@
  * parts, the Cortex-M4 (one core_h7 each; which one runs the scenario's
  * script is the chip's decision, core_h7_env.may_run_script, chip_h7_cpu.c).
  *
- * The simulated core does not decode Thumb yet.  What it executes is chosen
- * at every reset release from the vector table at the boot address:
+ * What the core executes is chosen at every reset release from the vector
+ * table at the boot address:
  *  - the scenario's firmware script (`firmware.step = N ACTION ARGS`), while
  *    the first 8 bytes at the boot address are still the ones the scenario
  *    loaded: the script belongs to that image;
@@ -20,11 +20,20 @@
  * reset handler, which is what a debug halt, DWT_PCSR and an FPB
  * breakpoint see; script actions happen as side effects at their counts.
  *
+ * Code a debugger loads and starts (a flash loader) really executes: when the
+ * core resumes with its PC moved away from where the modelled program spins,
+ * it decodes Thumb from there (thumb.c: the ARMv6-M 16-bit set and BL) on
+ * the same bus view (`core_h7_env.bus`) until BKPT halts it.  A store into a
+ * flash whose queue is full stalls the core until a slot frees, as the AXI
+ * bus does on silicon (`core_h7_env.bus_stalled_until`).  An instruction the
+ * interpreter does not model, or a fault, locks the core up (logged).
+ *
  * Time: 64 MHz, one instruction per cycle (the H7's reset clock is the
  * 64 MHz HSI).  One interface drives it, `core_h7_run()`: run at most N
- * instructions; `core_h7_run_until()` converts simulated time to N.  A later
- * instruction interpreter replaces the program behind that interface and
- * uses the same bus view (`core_h7_env.bus`) for its loads and stores.
+ * instructions; `core_h7_run_until()` converts simulated time to N.  Decoded
+ * code runs at most CORE_H7_CODE_PER_SYNC instructions per call, so at low
+ * time scales it is slower than 64 MHz in simulated time (never faster):
+ * nothing on silicon may rely on a loader being slow.
  */
 #ifndef STM32SIM_CORE_H7_H
 #define STM32SIM_CORE_H7_H
@@ -39,6 +48,8 @@
 
 #define CORE_H7_INSTRUCTIONS_PER_US 64u
 #define FW_SCRIPT_MAX_STEPS 64
+/* Decoded instructions per core_h7_run_until() call: the simulator syncs at every TCK edge. */
+#define CORE_H7_CODE_PER_SYNC 32u
 
 typedef enum fw_action {
 	FW_WRITE,            /* write ADDR VALUE: 32-bit store on the core's bus */
@@ -77,6 +88,7 @@ typedef enum core_program {
 	CORE_PROG_IDLE,
 	CORE_PROG_BOOTLOADER,
 	CORE_PROG_LOCKED,     /* every attempt to run ends in lockup */
+	CORE_PROG_CODE,       /* decoded Thumb from the PC: code a debugger loaded and started */
 } core_program;
 
 typedef struct core_h7 core_h7;
@@ -94,6 +106,8 @@ typedef struct core_h7_env {
 	 */
 	bool (*may_run_script)(void *ctx, const core_h7 *core);
 	const char *name;                              /* for log messages; NULL: "core" */
+	/* Simulated time until which the core's bus is held by a stalled flash write; NULL: never. */
+	sim_time_us (*bus_stalled_until)(void *ctx);
 } core_h7_env;
 
 struct core_h7 {
@@ -101,6 +115,8 @@ struct core_h7 {
 	core_h7_env env;
 	const fw_script *script;
 	uint32_t image_sp, image_pc;  /* the first 8 bytes of the scenario's image */
+	uint32_t spin_pc;             /* where the modelled program spins (its entry point) */
+	uint64_t code_instructions;   /* decoded instructions executed (state JSON) */
 	bool image_known;
 	core_program program;
 	size_t next_step;

@@ -398,12 +398,26 @@ static ub_err program_words(h7_target *t, unsigned bank, uint32_t addr, const ui
 	return e;
 }
 
-static ub_err program_run(h7_target *t, uint32_t addr, const uint8_t *data, size_t len)
+static ub_err program_by_loader(h7_target *t, unsigned bank, uint32_t addr, const uint8_t *data, size_t len)
+{
+	h7_loader_run r = { addr, data, len, reg_addr(REG_SR, bank), SR_ERRORS };
+	h7_loader_result res;
+	ub_err e = h7_loader_program(t, &r, &res);
+	if (e == UB_OK && res.status)
+		e = check_sr_value(t, bank, "flash word programming (loader)", res.addr, res.status);
+	return e;
+}
+
+static ub_err program_run(h7_target *t, uint32_t addr, const uint8_t *data, size_t len, bool by_loader)
 {
 	unsigned bank = bank_of(t, addr), wb = t->kind.line->word_bytes;
 	ub_err e = begin_bank_op(t, bank);
 	if (e == UB_OK)
 		e = reg_write(t, REG_CR, bank, CR_PG | cr_psize(t->kind.line));
+	if (e == UB_OK && by_loader) {
+		e = program_by_loader(t, bank, addr, data, len);
+		len = 0;
+	}
 	for (size_t off = 0; e == UB_OK && off < len;) {
 		unsigned n = 0;
 		while (n < WORDS_PER_CHECK && off + (n + 1) * wb <= len && !all_erased(data + off + n * wb, wb))
@@ -443,6 +457,11 @@ ub_err h7_program(h7_target *t, uint32_t addr, const uint8_t *data, size_t len)
 	if (addr % wb || len % wb || !range_in_flash(t, addr, len))
 		return ub_fail(UB_ERR_ARG, "h7_program: 0x%08x + %zu is not whole %u-byte flash words inside the flash",
 			       addr, len, wb);
+	const char *why = "-direct";
+	bool by_loader = !t->program_direct && h7_loader_usable(t, &why) == UB_OK;
+	if (!by_loader)
+		ocd_log(t->b, "h7 program: writing the flash word by word (%s)", why);
+	ub_clear_error();
 	unsigned memaccess = 0;
 	bool fast = ocd_bulk_begin(t->b, &memaccess);
 	ub_err e = UB_OK;
@@ -453,7 +472,7 @@ ub_err h7_program(h7_target *t, uint32_t addr, const uint8_t *data, size_t len)
 		size_t run = len - done;
 		if (t->kind.two_banks && a < H7_BANK2_BASE && a + run > H7_BANK2_BASE)
 			run = H7_BANK2_BASE - a;
-		e = program_run(t, a, data + done, run);
+		e = program_run(t, a, data + done, run, by_loader);
 		done += run;
 	}
 	if (e == UB_OK)

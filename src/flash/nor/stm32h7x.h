@@ -158,6 +158,7 @@ typedef struct h7_target {
 	unsigned flash_kib;
 	h7_chip_kind kind;
 	unsigned timeout_scale_pct; /* 100 = datasheet-derived timeouts */
+	bool program_direct;        /* `h7 program -direct`: no loader, the debugger writes the flash */
 } h7_target;
 
 /* DBGMCU_IDCODE: through the APB-AP first (works under reset), else the system AP. */
@@ -178,6 +179,27 @@ ub_err h7_program(h7_target *t, uint32_t addr, const uint8_t *data, size_t len);
 ub_err h7_verify(h7_target *t, uint32_t addr, const uint8_t *data, size_t len);
 /* Read a whole bank back; UB_ERR_VERIFY names the first word that is not 0xFF. */
 ub_err h7_blank_check(h7_target *t, unsigned bank);
+/* ---- Flash loader (stm32h7x_loader.c, stm32h7x_loader.S) ------------------- */
+
+typedef struct h7_loader_run {
+	uint32_t addr;              /* first flash word, inside one bank */
+	const uint8_t *data;
+	size_t len;                 /* whole flash words */
+	uint32_t sr_addr;           /* that bank's FLASH_SRx */
+	uint32_t err_mask;          /* its error flags */
+} h7_loader_run;
+
+typedef struct h7_loader_result {
+	uint32_t status;            /* 0, or FLASH_SRx with an error flag the loader saw */
+	uint32_t addr;              /* the flash word it saw it after */
+} h7_loader_result;
+
+/* UB_OK if the core can run the loader (it is halted); else `why` says why not. */
+ub_err h7_loader_usable(h7_target *t, const char **why);
+/* Streams `r` through the loader, the bank unlocked with PG set by the caller.  Leaves the
+ * core halted (on the loader's BKPT, or halted by us after a failure). */
+ub_err h7_loader_program(h7_target *t, const h7_loader_run *r, h7_loader_result *res);
+
 /* FLASH_SRx of a bank, for diagnose. */
 ub_err h7_flash_status(h7_target *t, unsigned bank, uint32_t *sr);
 

@@ -263,10 +263,20 @@ static int program_or_verify(Jim_Interp *interp, ocd_bridge *b, Jim_Obj *const *
 	return ub_tcl_status(interp, e);
 }
 
-/* `h7 program FILE ADDR`: erased (0xFF) flash words are skipped; verified after. */
+/*
+ * `h7 program FILE ADDR ?-direct?`: erased (0xFF) flash words are skipped; verified after.  A
+ * halted core runs the flash loader (stm32h7x_loader.c); -direct, or a core that is not halted,
+ * has the debugger write the flash itself, two flash words per status read.
+ */
 static int cmd_program(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *const *argv)
 {
-	return program_or_verify(interp, b, argv, "h7 program", true);
+	if (argc == 3 && strcmp(Jim_String(argv[2]), "-direct") != 0)
+		return ub_tcl_status(interp, ub_fail(UB_ERR_ARG, "h7 program: unknown option \"%s\" (usage: h7 program "
+						      "FILE ADDR ?-direct?)", Jim_String(argv[2])));
+	chip.program_direct = argc == 3;
+	int rc = program_or_verify(interp, b, argv, "h7 program", true);
+	chip.program_direct = false;
+	return rc;
 }
 
 static int cmd_verify(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *const *argv)
@@ -313,7 +323,7 @@ static const ub_subcmd h7_subcmds[] = {
 	{ "h7", "options_set", "{FIELD VALUE ...} ?-timeout MS? ?-irreversible?", 1, 4, cmd_options_set },
 	{ "h7", "erase", "BANK ?-timeout MS?", 1, 3, cmd_erase },
 	{ "h7", "blank_check", "BANK", 1, 1, cmd_blank_check },
-	{ "h7", "program", "FILE ADDR", 2, 2, cmd_program },
+	{ "h7", "program", "FILE ADDR ?-direct?", 2, 3, cmd_program },
 	{ "h7", "verify", "FILE ADDR", 2, 2, cmd_verify },
 	{ "h7", "status", "", 0, 0, cmd_status },
 	{ "h7", "timeout_scale", "PCT", 1, 1, cmd_timeout_scale },

@@ -31,37 +31,49 @@ def load_bench():
 bench = load_bench()
 SIZE = 16 * 1024
 THEORY = bench.THEORY_TCK_PER_BYTE
-# H7: two flash words per FLASH_SR check (the one-deep queue of the simulated flash, see
-# docs/performance.md) cost 16.3 TCK per byte; the issue's goal of 1.15 x theory (11.2) is not
-# reachable without streaming.  This bound keeps what was reached; lower it when it improves.
+# H7 with its flash loader (the core halted, as OpenOCD's `program` leaves it): the debugger writes
+# the ring in DTCM at the MEM-AP's rate and reads the loader's progress once per 8 KiB.  64 KiB
+# amortise the fixed cost (loading it, its registers, each read back) enough to show the goal
+# of issue 6; 1 MiB comes to 10.4 TCK per byte (docs/performance.md).
+LOADER_SIZE = 64 * 1024
+H7_LOADER_ROUND_TRIPS_MAX = 4 * LOADER_SIZE // 8192 + 160
+# H7 -direct (no loader): two flash words per FLASH_SR check (the queue, see docs/performance.md)
+# cost 16.3 TCK per byte.  Round trips: OpenOCD 0.12 runs two queues per MEM-AP command (the
+# transfer, then its CTRL/STAT sticky-error check), one write_memory and one FLASH_SR read per
+# 64 bytes, plus a fixed cost (unlock, memaccess, lock).  Stock OpenOCD needs six per 32 bytes.
 H7_WRITE_TCK_PER_BYTE_MAX = 17.0
-# Round trips: OpenOCD 0.12 runs two queues per MEM-AP command (the transfer, then its CTRL/STAT
-# sticky-error check), and the H7 path needs one write_memory and one FLASH_SR read per 64 bytes;
-# plus a fixed cost (unlock, memaccess, lock).  Stock OpenOCD needs six per 32 bytes.
 H7_WRITE_ROUND_TRIPS_MAX = 4 * SIZE // 64 + 16
 # Verify: one read_memory per 16 KiB, plus the memaccess setting and its restore.
 VERIFY_ROUND_TRIPS_MAX = 2 * (SIZE // (16 * 1024)) + 6
 ATTACH_REPS = 5
 
 
-class Images:
-    path = None
+def image_path(tmpdir, size=SIZE):
+    path = os.path.join(tmpdir, "image-%d.bin" % size)
+    if not os.path.exists(path):
+        with open(path, "wb") as f:
+            f.write(random_image(size, seed=6))
+    return path
 
 
-def image_path(tmpdir):
-    if Images.path is None:
-        Images.path = os.path.join(tmpdir, "image.bin")
-        with open(Images.path, "wb") as f:
-            f.write(random_image(SIZE, seed=6))
-    return Images.path
-
-
-def per_byte(c):
-    return c["tck"] / float(SIZE)
+def per_byte(c, size=SIZE):
+    return c["tck"] / float(size)
 
 
 def case_h7_program(tmpdir, results):
-    ours = bench.program_ours_h7(image_path(tmpdir), SIZE)
+    ours = bench.program_ours_h7(image_path(tmpdir, LOADER_SIZE), LOADER_SIZE)
+    results["loader"] = ours
+    w, v = ours["write"], ours["verify"]
+    check(per_byte(w, LOADER_SIZE) <= bench.GOAL_FACTOR * THEORY, "H7 write: %.2f TCK per byte, more than %.2f x "
+          "theory" % (per_byte(w, LOADER_SIZE), bench.GOAL_FACTOR), w)
+    check(per_byte(v, LOADER_SIZE) <= 1.10 * THEORY, "H7 verify: %.2f TCK per byte, more than 1.10 x theory" %
+          per_byte(v, LOADER_SIZE), v)
+    check(0 < w["round_trips"] <= H7_LOADER_ROUND_TRIPS_MAX,
+          "H7 write: %d round trips, budget %d" % (w["round_trips"], H7_LOADER_ROUND_TRIPS_MAX), w)
+
+
+def case_h7_program_direct(tmpdir, results):
+    ours = bench.program_ours_h7(image_path(tmpdir), SIZE, direct=True)
     results["ours"] = ours
     w, v = ours["write"], ours["verify"]
     check(per_byte(w) <= H7_WRITE_TCK_PER_BYTE_MAX,
@@ -79,9 +91,13 @@ def case_h7_fewer_tck_than_stock(tmpdir, results):
     ours = results["ours"]
     a = ours["write"]["tck"] + ours["verify"]["tck"]
     b = stock["write"]["tck"] + stock["verify"]["tck"]
-    check(a < b, "write+verify: ours %d TCK, stock OpenOCD %d" % (a, b))
+    check(a < b, "write+verify: ours (-direct) %d TCK, stock OpenOCD %d" % (a, b))
     check(ours["write"]["round_trips"] < stock["write"]["round_trips"], "more round trips than stock",
           ours["write"], stock["write"])
+    if "loader" in results:  # per byte: the loader case runs a larger image
+        loader = results["loader"]
+        mine = (loader["write"]["tck"] + loader["verify"]["tck"]) / float(LOADER_SIZE)
+        check(mine < b / float(SIZE), "write+verify: loader %.2f TCK/B, stock %.2f" % (mine, b / float(SIZE)))
 
 
 def case_h5_program(tmpdir, results):
@@ -98,7 +114,7 @@ def case_h5_program(tmpdir, results):
 
 def case_counts_repeat(tmpdir, results):
     """The counters are only worth asserting if they repeat exactly."""
-    again = bench.program_ours_h7(image_path(tmpdir), SIZE)
+    again = bench.program_ours_h7(image_path(tmpdir), SIZE, direct=True)
     check(again["write"] == results["ours"]["write"] and again["verify"] == results["ours"]["verify"],
           "two identical runs counted differently", again, results["ours"])
 
@@ -116,7 +132,10 @@ def main():
     tmp = bench.Sim("", name="counters")  # a private directory (no simulator started)
     results = {}
     try:
-        tap.case("H7 program: TCK per byte and round trips of write and verify", case_h7_program, tmp.dir, results)
+        tap.case("H7 program (flash loader): within 1.15 x the theoretical TCK per byte", case_h7_program,
+                 tmp.dir, results)
+        tap.case("H7 program -direct: TCK per byte and round trips of write and verify", case_h7_program_direct,
+                 tmp.dir, results)
         tap.case("H7 program: fewer TCK and round trips than stock OpenOCD", case_h7_fewer_tck_than_stock,
                  tmp.dir, results)
         tap.case("H5 program: within 1.15 x the theoretical TCK per byte", case_h5_program, tmp.dir, results)

@@ -5,8 +5,10 @@ its bus until a slot frees, and the JTAG-DP answers WAIT meanwhile.  OpenOCD
 0.12 replays what a WAIT discarded, but a WAIT during the replay sets
 STICKYORUN again and the DP then drops every AP access until it is cleared,
 which OpenOCD does not do: a debugger that streams faster than the flash
-programs loses words and then its session.  `stm32unbrick h7 program` writes
-two words per status check and never overruns the queue.
+programs loses words and then its session.  `stm32unbrick h7 program` on a
+halted core runs its flash loader there: the core's stores wait out the stall
+while the debugger only writes RAM; with -direct, or a core that is not
+halted, it writes two words per status check and never overruns the queue.
 
 The simulated flash runs 20 times slower than silicon here (12 ms per flash
 word), so that the outcome does not depend on how fast this machine is."""
@@ -53,7 +55,8 @@ def case_paced_program_never_waits():
         path = os.path.join(sim.dir, "image.bin")
         with open(path, "wb") as f:
             f.write(image)
-        run = openocd(sim, "init", *LOAD, "stm32unbrick h7 identify", "stm32unbrick h7 program %s 0x08000000" % path,
+        run = openocd(sim, "init", *LOAD, "stm32unbrick h7 identify",
+                      "stm32unbrick h7 program %s 0x08000000 -direct" % path,
                       "shutdown", files=[TARGET], timeout=300)
         check(run.rc == 0, "h7 program failed", run.tail())
         c = run.state["counters"]
@@ -64,10 +67,56 @@ def case_paced_program_never_waits():
         sim.cleanup()
 
 
+def write_image(sim, size, seed):
+    image = random_image(size, seed=seed)
+    path = os.path.join(sim.dir, "image.bin")
+    with open(path, "wb") as f:
+        f.write(image)
+    return image, path
+
+
+def case_loader_rides_the_stall():
+    sim = chip("loader")
+    try:
+        image, path = write_image(sim, 4096, 21)
+        run = openocd(sim, "init", "reset halt", *LOAD, "stm32unbrick h7 identify",
+                      "stm32unbrick h7 program %s 0x08000000" % path, "shutdown", files=[TARGET], timeout=300)
+        check(run.rc == 0, "h7 program failed", run.tail())
+        c = run.state["counters"]
+        check(c["code_instructions"] > 0, "the core executed no loader instruction", c)
+        check(c["flash_bus_stalls"] >= 1, "the core never met the full queue (the flash is slow here)", c)
+        check(c["dp_waits"] == 0, "the debugger met a WAIT: it touched the stalled flash", c)
+        bank1 = image + b"\xff" * (1024 * 1024 - len(image))
+        check(run.state["flash_sha256"]["bank1"] == sha256(bank1), "bank 1 does not hold the image")
+        check("word by word" not in run.output, "the loader was not used", run.tail())
+    finally:
+        sim.cleanup()
+
+
+def case_loader_reports_write_protection():
+    sim = Sim("part = stm32h743zi\nrev = V\nWRPSN1 = 0xFE\n", name="wrp", time_scale=1.0).start()
+    try:
+        _, path = write_image(sim, 1024, 22)
+        run = openocd(sim, "init", "reset halt", *LOAD, "stm32unbrick h7 identify",
+                      "stm32unbrick h7 program %s 0x08000000" % path, "shutdown", files=[TARGET], timeout=300)
+        check(run.rc != 0, "programming a write-protected sector succeeded", run.tail())
+        check("WRPERR" in run.output and "0x08000000" in run.output, "the error does not name WRPERR and the address",
+              run.tail())
+        check(run.state["flash"]["bank1"]["programmed_words"] == 0, "a protected word was programmed",
+              run.state["flash"]["bank1"])
+    finally:
+        sim.cleanup()
+
+
 def main():
     tap = Tap()
     tap.case("OpenOCD streaming eight flash words at a slow flash: WAIT, words lost", case_streaming_overruns_the_queue)
-    tap.case("stm32unbrick h7 program at the same flash: no WAIT, image verified", case_paced_program_never_waits)
+    tap.case("stm32unbrick h7 program -direct at the same flash: no WAIT, image verified",
+             case_paced_program_never_waits)
+    tap.case("h7 program on a halted core: its loader's stores wait out the stall, no WAIT",
+             case_loader_rides_the_stall)
+    tap.case("h7 program through the loader into a write-protected sector: WRPERR and the address",
+             case_loader_reports_write_protection)
     return tap.done()
 
 

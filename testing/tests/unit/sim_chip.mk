@@ -22,6 +22,13 @@ testing_tests_unit_test_cortexm_dbg_CPPFLAGS = -I$(top_srcdir)/testing/sim
 testing_tests_unit_test_cortexm_dbg_LDADD = $(CMOCKA_LIBS) -lm
 TESTS += testing/tests/unit/test_cortexm_dbg
 
+check_PROGRAMS += testing/tests/unit/test_thumb
+testing_tests_unit_test_thumb_SOURCES = testing/tests/unit/test_thumb.c \
+	testing/sim/thumb.c testing/sim/thumb.h testing/sim/thumb_alu.c testing/sim/bus.h
+testing_tests_unit_test_thumb_CPPFLAGS = -I$(top_srcdir)/testing/sim
+testing_tests_unit_test_thumb_LDADD = $(CMOCKA_LIBS) -lm
+TESTS += testing/tests/unit/test_thumb
+
 # The whole chip: every simulator source except the server (rbb_server.c) and main.c.
 # sim_chip_create() serves both families, so every chip test links both
 # (the H5 sources and the blocks they are made of: sim_chip_h5.mk).

@@ -1,0 +1,202 @@
+/*
+ * Programming an STM32H7 through a loader the core runs (stm32h7x_loader.S).
+ *
+ * Why: the flash controller programs one flash word and queues one more
+ * (facts A.2 SR.QW); a bus write behind a full queue stalls, and a JTAG
+ * MEM-AP that meets the stall answers WAIT, which OpenOCD 0.12 does not
+ * always survive (stm32h7x.c, WORDS_PER_CHECK).  Written by the debugger
+ * directly, the flash therefore costs a status read per two words.  The
+ * core's own stores simply wait out the stall, so the debugger only writes
+ * the image into a ring in the core's RAM, at the MEM-AP's full rate, and
+ * reads the loader's progress once per ring half: 1.06 x the JTAG minimum
+ * instead of 1.67 x, and two USB round trips per 8 KiB instead of 512
+ * (docs/performance.md).
+ *
+ * The RAM is the core's own, with no cache in front of it (the M7's DTCM;
+ * SRAM4 for the M4, which cannot reach the TCMs: facts A.6), so what the
+ * debugger writes is what the core reads.  Every write of the loader, its
+ * control block and its registers is read back; every wait is bounded.
+ */
+#include <string.h>
+
+#include "../../target/cortexm.h"
+#include "../../target/poll.h"
+#include "stm32h7x_loader.h"
+#include "stm32h7x.h"
+
+#define WORK_CM7      0x20000000u /* DTCM */
+#define WORK_CM4      0x38000000u /* SRAM4 (D3) */
+#define CTL_OFFSET    0x80u       /* after the code */
+#define RING_BYTES    16384u
+#define STATUS_RUNNING 0xFFFFFFFFu
+/* The core stops at BKPT within microseconds of the last word's programming. */
+#define WORD_TIMEOUT_MS 50u
+
+static uint32_t work_base(const h7_target *t)
+{
+	return t->sys.num == H7_AP_CM4 ? WORK_CM4 : WORK_CM7;
+}
+
+/* `count` flash words' worth of the slowest word programming, stretched by `h7 timeout_scale`. */
+static unsigned words_timeout(const h7_target *t, uint64_t count)
+{
+	unsigned pct = t->timeout_scale_pct ? t->timeout_scale_pct : 100;
+	return (unsigned)(count * WORD_TIMEOUT_MS * pct / 100);
+}
+
+static ub_err write_verified(h7_target *t, uint32_t addr, const uint32_t *words, size_t n, const char *what)
+{
+	uint32_t back[H7_LOADER_CTL_RING / 4 + sizeof(h7_loader_code) / 4 + 1];
+	ub_err e = ocd_mem_write(t->b, t->sys, addr, words, n);
+	if (e == UB_OK)
+		e = ocd_mem_read(t->b, t->sys, addr, back, n);
+	for (size_t i = 0; e == UB_OK && i < n; i++)
+		if (back[i] != words[i])
+			e = ub_fail(UB_ERR_VERIFY, "flash loader: %s at 0x%08x reads 0x%08x after writing 0x%08x", what,
+				    addr + 4u * (uint32_t)i, back[i], words[i]);
+	return e;
+}
+
+static ub_err load(h7_target *t, const h7_loader_run *r, uint32_t ctl)
+{
+	uint32_t code[(sizeof(h7_loader_code) + 3) / 4];
+	memset(code, 0, sizeof(code));
+	memcpy(code, h7_loader_code, sizeof(h7_loader_code));
+	uint32_t block[H7_LOADER_CTL_RING / 4] = { 0 };
+	block[H7_LOADER_CTL_STATUS / 4] = STATUS_RUNNING;
+	block[H7_LOADER_CTL_RING_SIZE / 4] = RING_BYTES;
+	block[H7_LOADER_CTL_SR_ADDR / 4] = r->sr_addr;
+	block[H7_LOADER_CTL_WORD_BYTES / 4] = t->kind.line->word_bytes;
+	block[H7_LOADER_CTL_ERR_MASK / 4] = r->err_mask;
+	ub_err e = write_verified(t, work_base(t), code, sizeof(code) / 4, "code");
+	if (e == UB_OK)
+		e = write_verified(t, ctl, block, sizeof(block) / 4, "control block");
+	return e;
+}
+
+static ub_err start(h7_target *t, const h7_loader_run *r, uint32_t ctl, size_t words)
+{
+	const struct { unsigned regsel; uint32_t value; } regs[] = {
+		{ 0, ctl }, { 2, r->addr }, { 4, (uint32_t)words },
+		{ DCRSR_REGSEL_SP, work_base(t) + CTL_OFFSET }, /* the loader pushes nothing */
+		{ DCRSR_REGSEL_XPSR, XPSR_T }, { DCRSR_REGSEL_PC, work_base(t) },
+	};
+	ub_err e = UB_OK;
+	for (size_t i = 0; e == UB_OK && i < sizeof(regs) / sizeof(regs[0]); i++)
+		e = cm_reg_write(t->b, t->sys, regs[i].regsel, regs[i].value);
+	return e != UB_OK ? e : cm_run_masked(t->b, t->sys);
+}
+
+/* The loader's read offset; UB_ERR_REFUSED if it stopped (halted, locked up) before its end. */
+static ub_err read_progress(h7_target *t, uint32_t ctl, uint32_t *rp, bool *stopped)
+{
+	uint32_t dhcsr = 0;
+	ub_err e = ocd_mem_read32(t->b, t->sys, ctl + H7_LOADER_CTL_RP, rp);
+	if (e == UB_OK)
+		e = ocd_mem_read32(t->b, t->sys, CM_DHCSR, &dhcsr);
+	*stopped = dhcsr & (DHCSR_S_HALT | DHCSR_S_LOCKUP);
+	if (e == UB_OK && (dhcsr & DHCSR_S_LOCKUP))
+		e = ub_fail(UB_ERR_REFUSED, "flash loader: the core locked up (DHCSR 0x%08x at 0x%08x)", dhcsr,
+			    CM_DHCSR);
+	return e;
+}
+
+static uint32_t ring_used(uint32_t wp, uint32_t rp)
+{
+	return (wp + RING_BYTES - rp) % RING_BYTES;
+}
+
+/* Waits (bounded) until the ring has `need` bytes free, or the loader stopped. */
+static ub_err wait_room(h7_target *t, uint32_t ctl, uint32_t wp, uint32_t need, uint32_t *rp, bool *stopped)
+{
+	unsigned wb = t->kind.line->word_bytes;
+	unsigned timeout = words_timeout(t, RING_BYTES / wb);
+	uint64_t deadline = ub_now_ms() + timeout;
+	unsigned interval = 1;
+	for (;;) {
+		ub_err e = read_progress(t, ctl, rp, stopped);
+		if (e != UB_OK || *stopped || RING_BYTES - wb - ring_used(wp, *rp) >= need)
+			return e;
+		if (ub_now_ms() >= deadline)
+			return ub_fail(UB_ERR_TIMEOUT, "flash loader: no room in the ring after %u ms: read offset at "
+				       "0x%08x is 0x%x, write offset 0x%x", timeout, ctl + H7_LOADER_CTL_RP, *rp, wp);
+		ocd_sleep_ms(t->b, interval);
+		interval = interval < 8 ? interval * 2 : interval;
+	}
+}
+
+static ub_err stream(h7_target *t, const h7_loader_run *r, uint32_t ctl, bool *stopped)
+{
+	unsigned wb = t->kind.line->word_bytes;
+	uint32_t wp = 0, rp = 0, half = RING_BYTES / 2;
+	ub_err e = UB_OK;
+	for (size_t sent = 0; e == UB_OK && sent < r->len && !*stopped;) {
+		uint32_t chunk = r->len - sent < half ? (uint32_t)(r->len - sent) : half;
+		if (RING_BYTES - wb - ring_used(wp, rp) < chunk)
+			e = wait_room(t, ctl, wp, chunk, &rp, stopped);
+		if (e != UB_OK || *stopped)
+			break;
+		if (chunk > RING_BYTES - wp)
+			chunk = RING_BYTES - wp; /* up to the ring's end; the rest from its start */
+		uint32_t words[RING_BYTES / 8];
+		memcpy(words, r->data + sent, chunk);
+		e = ocd_mem_write(t->b, t->sys, ctl + H7_LOADER_CTL_RING + wp, words, chunk / 4);
+		wp = (wp + chunk) % RING_BYTES;
+		if (e == UB_OK)
+			e = ocd_mem_write32(t->b, t->sys, ctl + H7_LOADER_CTL_WP, wp);
+		sent += chunk;
+	}
+	return e;
+}
+
+static ub_err finish(h7_target *t, uint32_t ctl, h7_loader_result *res)
+{
+	unsigned timeout = words_timeout(t, RING_BYTES / t->kind.line->word_bytes + 2);
+	ub_poll p = { "flash loader (last words)", "DHCSR", t->sys, CM_DHCSR, DHCSR_S_HALT, DHCSR_S_HALT, timeout, 0,
+		      false };
+	uint32_t dhcsr = 0;
+	ub_err e = ub_poll_until(t->b, &p, &dhcsr);
+	if (e == UB_OK)
+		e = ocd_mem_read32(t->b, t->sys, ctl + H7_LOADER_CTL_STATUS, &res->status);
+	if (e == UB_OK)
+		e = cm_reg_read(t->b, t->sys, 2, &res->addr);
+	if (e == UB_OK && res->status == STATUS_RUNNING)
+		e = ub_fail(UB_ERR_REFUSED, "flash loader: the core halted before the loader finished (status 0x%08x "
+			    "at 0x%08x, flash address 0x%08x)", res->status, ctl + H7_LOADER_CTL_STATUS, res->addr);
+	return e;
+}
+
+ub_err h7_loader_usable(h7_target *t, const char **why)
+{
+	uint32_t dhcsr = 0;
+	ub_err e = ocd_mem_read32(t->b, t->sys, CM_DHCSR, &dhcsr);
+	if (e != UB_OK) {
+		*why = "DHCSR unreadable";
+		return e;
+	}
+	if (!(dhcsr & DHCSR_S_HALT)) {
+		*why = "the core is not halted";
+		return UB_ERR_UNSUPPORTED;
+	}
+	return UB_OK;
+}
+
+ub_err h7_loader_program(h7_target *t, const h7_loader_run *r, h7_loader_result *res)
+{
+	if (!t || !r || !res || !t->kind.line || (!r->data && r->len) || r->len % t->kind.line->word_bytes)
+		return ub_fail(UB_ERR_ARG, "h7_loader_program: bad argument");
+	uint32_t ctl = work_base(t) + CTL_OFFSET;
+	bool stopped = false;
+	res->status = STATUS_RUNNING;
+	res->addr = r->addr;
+	ub_err e = load(t, r, ctl);
+	if (e == UB_OK)
+		e = start(t, r, ctl, r->len / t->kind.line->word_bytes);
+	if (e == UB_OK)
+		e = stream(t, r, ctl, &stopped);
+	if (e == UB_OK)
+		return finish(t, ctl, res);
+	/* Whatever failed, the core must not go on running our code. */
+	cm_halt(t->b, t->sys, CM_REGRDY_MS, NULL);
+	return e;
+}
