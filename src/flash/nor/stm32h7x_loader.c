@@ -17,6 +17,7 @@
  * debugger writes is what the core reads.  Every write of the loader, its
  * control block and its registers is read back; every wait is bounded.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "../../target/cortexm.h"
@@ -125,12 +126,14 @@ static ub_err wait_room(h7_target *t, uint32_t ctl, uint32_t wp, uint32_t need, 
 	}
 }
 
-static ub_err stream(h7_target *t, const h7_loader_run *r, uint32_t ctl, bool *stopped)
+/* `*done`: bytes the loader has confirmed consumed, as far as the debugger last read. */
+static ub_err stream(h7_target *t, const h7_loader_run *r, uint32_t ctl, bool *stopped, size_t *done)
 {
 	unsigned wb = t->kind.line->word_bytes;
 	uint32_t wp = 0, rp = 0, half = RING_BYTES / 2;
 	ub_err e = UB_OK;
 	for (size_t sent = 0; e == UB_OK && sent < r->len && !*stopped;) {
+		*done = sent - ring_used(wp, rp);
 		uint32_t chunk = r->len - sent < half ? (uint32_t)(r->len - sent) : half;
 		if (RING_BYTES - wb - ring_used(wp, rp) < chunk)
 			e = wait_room(t, ctl, wp, chunk, &rp, stopped);
@@ -187,16 +190,20 @@ ub_err h7_loader_program(h7_target *t, const h7_loader_run *r, h7_loader_result 
 		return ub_fail(UB_ERR_ARG, "h7_loader_program: bad argument");
 	uint32_t ctl = work_base(t) + CTL_OFFSET;
 	bool stopped = false;
+	size_t done = 0;
 	res->status = STATUS_RUNNING;
 	res->addr = r->addr;
 	ub_err e = load(t, r, ctl);
 	if (e == UB_OK)
 		e = start(t, r, ctl, r->len / t->kind.line->word_bytes);
 	if (e == UB_OK)
-		e = stream(t, r, ctl, &stopped);
-	if (e == UB_OK)
-		return finish(t, ctl, res);
-	/* Whatever failed, the core must not go on running our code. */
+		e = stream(t, r, ctl, &stopped, &done);
+	if (e == UB_OK && (e = finish(t, ctl, res)) == UB_OK)
+		return UB_OK;
+	/* Whatever failed, the core must not go on running our code; say how far it got. */
+	char why[256];
+	snprintf(why, sizeof(why), "%s", ub_last_error());
 	cm_halt(t->b, t->sys, CM_REGRDY_MS, NULL);
-	return e;
+	return ub_fail(e, "flash loader: programming 0x%08x..0x%08x stopped after 0x%08x: %s", r->addr,
+		       r->addr + (uint32_t)r->len - 1u, r->addr + (uint32_t)done, why);
 }
