@@ -224,7 +224,7 @@ proc stm32unbrick_h7_backup {ctxvar dir} {
 		set base [expr {$b == 1 ? 0x08000000 : 0x08100000}]
 		stm32unbrick_say unbrick "saving bank $b ([expr {$bank_bytes / 1024}] KiB) to [file join $dir bank$b.bin]"
 		set bad [stm32unbrick_backup_range [dict get $ctx attach core_ap] $base $bank_bytes $word \
-			[file join $dir bank$b.bin]]
+			[file join $dir bank$b.bin] {stm32unbrick h7 erased_until}]
 		set unreadable [concat $unreadable $bad]
 	}
 	if {[llength $unreadable]} {

@@ -97,12 +97,27 @@ proc stm32unbrick_backup_options {dir regs fields} {
 # Dump one memory range through the module; chunks that fault (ECC-corrupt
 # flash words) are read again flash word by flash word, unreadable words are
 # written as zero bytes and listed.  Returns the list of unreadable addresses.
-proc stm32unbrick_backup_range {ap base size word_bytes path} {
+# `erased_until` (optional): a command prefix that, given START END, answers the first address
+# from START that is not erased (the H7's core scan, `stm32unbrick h7 erased_until`): erased
+# chunks are then written as 0xFF without being read through the debugger.  Any failure of it
+# (the core cannot run, a read faulted on an ECC error) and the rest is read as before.
+proc stm32unbrick_backup_range {ap base size word_bytes path {erased_until ""}} {
 	set chunk 16384
 	set unreadable {}
 	set out [open $path w]
 	fconfigure $out -translation binary
+	set erased_to $base
 	for {set off 0} {$off < $size} {incr off $chunk} {
+		set addr [expr {$base + $off}]
+		if {$erased_until ne "" && $addr >= $erased_to && \
+			[catch {{*}$erased_until $addr [expr {$base + $size}]} erased_to]} {
+			set erased_until ""
+			set erased_to $base
+		}
+		if {$addr + $chunk <= $erased_to} {
+			puts -nonewline $out [string repeat "\xff" $chunk]
+			continue
+		}
 		set tmp $path.part
 		if {![catch {stm32unbrick mem dump $ap [expr {$base + $off}] $chunk $tmp}]} {
 			set in [open $tmp r]

@@ -34,7 +34,9 @@ static void advance_to(sim_chip *chip, sim_time_us t)
 	if (t < chip->now)
 		t = chip->now;
 	chip->now = t;
+	flash_h7_pin_time(chip->flash, t);
 	chip_cpus_run_until(chip, t, chip->powered && !chip->supply_lockout);
+	flash_h7_pin_time(chip->flash, 0);
 	flash_h7_update(chip->flash, t);
 }
 
@@ -194,7 +196,9 @@ static void chip_h7_set_reset_lines(sim_chip *chip, bool trst_asserted, bool srs
 
 static void chip_h7_poll(sim_chip *chip)
 {
+	chip->idle_sync = true;
 	chip_sync(chip);
+	chip->idle_sync = false;
 }
 
 static void chip_h7_session_start(sim_chip *chip)

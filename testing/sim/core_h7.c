@@ -451,7 +451,7 @@ uint64_t core_h7_run(core_h7 *c, uint64_t max_instructions)
 	return done;
 }
 
-void core_h7_run_until(core_h7 *c, sim_time_us now)
+void core_h7_run_until_cap(core_h7 *c, sim_time_us now, uint64_t code_cap)
 {
 	if (now <= c->last) {
 		core_h7_run(c, 0); /* due steps at the current count still happen */
@@ -460,9 +460,14 @@ void core_h7_run_until(core_h7 *c, sim_time_us now)
 	uint64_t budget = (now - c->last) * CORE_H7_INSTRUCTIONS_PER_US;
 
 	c->last = now;
-	if (c->program == CORE_PROG_CODE && budget > CORE_H7_CODE_PER_SYNC)
-		budget = CORE_H7_CODE_PER_SYNC;
+	if (c->program == CORE_PROG_CODE && budget > code_cap)
+		budget = code_cap;
 	core_h7_run(c, budget);
+}
+
+void core_h7_run_until(core_h7 *c, sim_time_us now)
+{
+	core_h7_run_until_cap(c, now, CORE_H7_CODE_PER_SYNC);
 }
 
 void core_h7_skip_to(core_h7 *c, sim_time_us now)

@@ -21,6 +21,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The time of a bus access: the chip's current step while a core runs (flash_h7_pin_time), else now. */
+static sim_time_us fh_now(const flash_h7 *f)
+{
+	return f->pinned_now ? f->pinned_now : sim_now_us();
+}
+
+void flash_h7_pin_time(flash_h7 *f, sim_time_us t)
+{
+	f->pinned_now = t;
+}
+
 #define IE_BITS_450 0x1fef0000u /* EOPIE..CRCRDERRIE, bit 20 reserved */
 #define IE_BITS_480 (IE_BITS_450 & ~(1u << 22)) /* no OPERRIE */
 #define SR_FLAGS_450 (SR_EOP | SR_WRPERR | SR_PGSERR | SR_STRBERR | SR_INCERR | SR_OPERR | SR_RDPERR | \
@@ -187,7 +198,7 @@ void flash_h7_system_reset_at(flash_h7 *f, sim_time_us at)
 
 void flash_h7_system_reset(flash_h7 *f)
 {
-	flash_h7_system_reset_at(f, sim_now_us());
+	flash_h7_system_reset_at(f, fh_now(f));
 }
 
 void flash_h7_power_on(flash_h7 *f)
@@ -263,7 +274,7 @@ uint32_t flash_h7_boot_address(const flash_h7 *f, unsigned core, bool boot0_pin)
 
 bool flash_h7_busy(const flash_h7 *f)
 {
-	sim_time_us now = sim_now_us();
+	sim_time_us now = fh_now(f);
 
 	if (f->optop.busy && f->optop.end > now)
 		return true;
@@ -356,7 +367,7 @@ sim_bus_result flash_h7_mem_read(flash_h7 *f, uint32_t addr, unsigned size, uint
 	uint32_t offset, word;
 	flash_h7_bank *bank;
 
-	flash_h7_update(f, sim_now_us());
+	flash_h7_update(f, fh_now(f));
 	if (!access_ok(addr, size) || !decode_addr(f, addr, &b, &offset))
 		return SIM_BUS_FAULT;
 	bank = &f->bank[b];
@@ -420,7 +431,7 @@ static void wbuf_discard(flash_h7_bank *bank, uint32_t sr_bit)
 
 sim_bus_result flash_h7_mem_write(flash_h7 *f, uint32_t addr, unsigned size, uint32_t value)
 {
-	sim_time_us now = sim_now_us();
+	sim_time_us now = fh_now(f);
 	unsigned b, wb = f->line->word_bytes;
 	uint32_t offset, word, refusal, bytes_mask;
 	flash_h7_bank *bank;
@@ -473,7 +484,7 @@ sim_bus_result flash_h7_mem_write(flash_h7 *f, uint32_t addr, unsigned size, uin
 
 sim_bus_result flash_h7_reg_read(flash_h7 *f, uint32_t offset, uint32_t *value)
 {
-	flash_h7_update(f, sim_now_us());
+	flash_h7_update(f, fh_now(f));
 	if (offset >= FLASH_H7_REG_SIZE || (offset & 3u))
 		return SIM_BUS_FAULT;
 	return fh_reg_read(f, offset >> 8, offset & 0xffu, value);
@@ -481,7 +492,7 @@ sim_bus_result flash_h7_reg_read(flash_h7 *f, uint32_t offset, uint32_t *value)
 
 sim_bus_result flash_h7_reg_write(flash_h7 *f, uint32_t offset, uint32_t value)
 {
-	sim_time_us now = sim_now_us();
+	sim_time_us now = fh_now(f);
 
 	flash_h7_update(f, now);
 	if (offset >= FLASH_H7_REG_SIZE || (offset & 3u))

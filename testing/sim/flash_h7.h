@@ -64,6 +64,12 @@ void flash_h7_system_reset(flash_h7 *f);
  */
 void flash_h7_system_reset_at(flash_h7 *f, sim_time_us at);
 void flash_h7_power_on(flash_h7 *f);
+/*
+ * While the chip runs its cores up to simulated time `t`, their bus accesses happen at `t`, not at
+ * the host clock's now (which may be later: an operator fault due at `t` must find the flash as
+ * it was then).  0 unpins.
+ */
+void flash_h7_pin_time(flash_h7 *f, sim_time_us t);
 /* Complete operations whose busy time has elapsed. */
 void flash_h7_update(flash_h7 *f, sim_time_us now);
 /*

@@ -141,6 +141,7 @@ typedef struct flash_h7_optop {
 
 struct flash_h7 {
 	const flash_h7_line *line;
+	sim_time_us pinned_now;   /* nonzero: the time bus accesses happen at (flash_h7_pin_time) */
 	flash_h7_part part;
 	unsigned banks;
 	unsigned sectors;         /* per bank */

@@ -7,6 +7,7 @@
  * bits, sequences, timeouts), A.3 (RDP).  All chip access goes through the
  * bridge (src/target/ocd_bridge.h); every wait through ub_poll_until().
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -340,10 +341,16 @@ static ub_err begin_bank_op(h7_target *t, unsigned bank)
 	return e;
 }
 
+/* Always re-locks; a failure to is reported only if nothing failed before (whose message stays). */
 static void end_bank_op(h7_target *t, unsigned bank, ub_err *e)
 {
-	if (reg_write(t, REG_CR, bank, CR_LOCK) != UB_OK && *e == UB_OK)
-		*e = UB_ERR_MEM_WRITE;
+	char first[256];
+	snprintf(first, sizeof(first), "%s", *e != UB_OK ? ub_last_error() : "");
+	ub_err lock = reg_write(t, REG_CR, bank, CR_LOCK);
+	if (*e != UB_OK)
+		ub_fail(*e, "%s", first);
+	else if (lock != UB_OK)
+		*e = lock;
 }
 
 ub_err h7_bank_erase(h7_target *t, unsigned bank, unsigned timeout_ms)
@@ -511,14 +518,26 @@ ub_err h7_blank_check(h7_target *t, unsigned bank)
 {
 	if (!t || !t->kind.line || bank < 1 || bank > (t->kind.two_banks ? 2u : 1u))
 		return ub_fail(UB_ERR_ARG, "h7_blank_check: no bank %u", bank);
-	uint32_t base = bank == 2 ? H7_BANK2_BASE : H7_BANK1_BASE, size = bank_size(t);
+	uint32_t base = bank == 2 ? H7_BANK2_BASE : H7_BANK1_BASE, size = bank_size(t), first = base;
+	/* The core reads the bank in milliseconds; the debugger reads from where the core saw a
+	 * programmed bit, or all of it when the core could not help, and names the word. */
+	ub_err e = h7_core_blank_scan(t, base, base + size, &first);
+	if (e == UB_OK && first == base + size)
+		return UB_OK;
+	if (e == UB_ERR_UNSUPPORTED) {
+		ocd_log(t->b, "h7 blank_check: the debugger reads bank %u (%s)", bank, ub_last_error());
+		first = base;
+	} else if (e != UB_OK) {
+		return e;
+	}
+	ub_clear_error();
 	uint32_t *buf = malloc(VERIFY_CHUNK);
 	if (!buf)
 		return ub_fail(UB_ERR_NOMEM, "h7_blank_check: out of memory");
 	unsigned memaccess = 0;
 	bool fast = ocd_bulk_begin(t->b, &memaccess);
-	ub_err e = UB_OK;
-	for (uint32_t off = 0; e == UB_OK && off < size; off += VERIFY_CHUNK) {
+	e = UB_OK;
+	for (uint32_t off = (first - base) & ~(VERIFY_CHUNK - 1u); e == UB_OK && off < size; off += VERIFY_CHUNK) {
 		e = ocd_mem_read(t->b, t->sys, base + off, buf, VERIFY_CHUNK / 4);
 		for (uint32_t i = 0; e == UB_OK && i < VERIFY_CHUNK / 4; i++)
 			if (buf[i] != 0xFFFFFFFFu)

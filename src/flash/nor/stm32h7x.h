@@ -200,6 +200,10 @@ ub_err h7_loader_usable(h7_target *t, const char **why);
  * core halted (on the loader's BKPT, or halted by us after a failure). */
 ub_err h7_loader_program(h7_target *t, const h7_loader_run *r, h7_loader_result *res);
 
+/* The core (halted) reads [start, end) and reports in `first` the first 16-byte group not erased,
+ * or `end`.  UB_ERR_UNSUPPORTED when it cannot (core not halted, a read faulted): read instead. */
+ub_err h7_core_blank_scan(h7_target *t, uint32_t start, uint32_t end, uint32_t *first);
+
 /* FLASH_SRx of a bank, for diagnose. */
 ub_err h7_flash_status(h7_target *t, unsigned bank, uint32_t *sr);
 

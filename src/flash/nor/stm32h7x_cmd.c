@@ -215,6 +215,30 @@ static int cmd_blank_check(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj 
 	return ub_tcl_status(interp, e);
 }
 
+/*
+ * `h7 erased_until START END`: the core (halted) reads [START, END) and answers the first 16-byte
+ * group with a programmed bit, or END.  Fails (UNSUPPORTED) when the core cannot: the caller then
+ * reads the range through the debugger.  The backup uses it to skip erased flash.
+ */
+static int cmd_erased_until(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *const *argv)
+{
+	uint32_t start = 0, end = 0, first = 0;
+	ub_err e = need_chip(b, "h7 erased_until");
+	if (e == UB_OK)
+		e = ub_arg_u32(interp, argv[0], "h7 erased_until", "START", &start);
+	if (e == UB_OK)
+		e = ub_arg_u32(interp, argv[1], "h7 erased_until", "END", &end);
+	if (e == UB_OK && (start < H7_BANK1_BASE || end <= start || (end - start) % 16))
+		e = ub_fail(UB_ERR_ARG, "h7 erased_until: 0x%08x..0x%08x is not a flash range of whole 16-byte groups",
+			    start, end);
+	if (e == UB_OK)
+		e = h7_core_blank_scan(&chip, start, end, &first);
+	if (e != UB_OK)
+		return ub_tcl_status(interp, e);
+	Jim_SetResult(interp, ub_hex_obj(interp, first));
+	return JIM_OK;
+}
+
 /* Read a whole file, padded with 0xFF to `align` bytes. */
 static ub_err read_file(const char *path, unsigned align, uint8_t **data, size_t *len)
 {
@@ -323,6 +347,7 @@ static const ub_subcmd h7_subcmds[] = {
 	{ "h7", "options_set", "{FIELD VALUE ...} ?-timeout MS? ?-irreversible?", 1, 4, cmd_options_set },
 	{ "h7", "erase", "BANK ?-timeout MS?", 1, 3, cmd_erase },
 	{ "h7", "blank_check", "BANK", 1, 1, cmd_blank_check },
+	{ "h7", "erased_until", "START END", 2, 2, cmd_erased_until },
 	{ "h7", "program", "FILE ADDR ?-direct?", 2, 3, cmd_program },
 	{ "h7", "verify", "FILE ADDR", 2, 2, cmd_verify },
 	{ "h7", "status", "", 0, 0, cmd_status },

@@ -38,11 +38,17 @@ static uint32_t work_base(const h7_target *t)
 	return t->sys.num == H7_AP_CM4 ? WORK_CM4 : WORK_CM7;
 }
 
-/* `count` flash words' worth of the slowest word programming, stretched by `h7 timeout_scale`. */
-static unsigned words_timeout(const h7_target *t, uint64_t count)
+/* `ms` stretched by `h7 timeout_scale`. */
+static unsigned scaled_ms(const h7_target *t, uint64_t ms)
 {
 	unsigned pct = t->timeout_scale_pct ? t->timeout_scale_pct : 100;
-	return (unsigned)(count * WORD_TIMEOUT_MS * pct / 100);
+	return (unsigned)(ms * pct / 100);
+}
+
+/* `count` flash words' worth of the slowest word programming. */
+static unsigned words_timeout(const h7_target *t, uint64_t count)
+{
+	return scaled_ms(t, count * WORD_TIMEOUT_MS);
 }
 
 static ub_err write_verified(h7_target *t, uint32_t addr, const uint32_t *words, size_t n, const char *what)
@@ -99,6 +105,10 @@ static ub_err read_progress(h7_target *t, uint32_t ctl, uint32_t *rp, bool *stop
 	if (e == UB_OK && (dhcsr & DHCSR_S_LOCKUP))
 		e = ub_fail(UB_ERR_REFUSED, "flash loader: the core locked up (DHCSR 0x%08x at 0x%08x)", dhcsr,
 			    CM_DHCSR);
+	/* S_RESET_ST (sticky): a reset or power loss took the core out of the loader. */
+	if (e == UB_OK && (dhcsr & DHCSR_S_RESET_ST))
+		e = ub_fail(UB_ERR_REFUSED, "flash loader: the core was reset while it ran (DHCSR 0x%08x at 0x%08x)",
+			    dhcsr, CM_DHCSR);
 	return e;
 }
 
@@ -206,4 +216,85 @@ ub_err h7_loader_program(h7_target *t, const h7_loader_run *r, h7_loader_result 
 	cm_halt(t->b, t->sys, CM_REGRDY_MS, NULL);
 	return ub_fail(e, "flash loader: programming 0x%08x..0x%08x stopped after 0x%08x: %s", r->addr,
 		       r->addr + (uint32_t)r->len - 1u, r->addr + (uint32_t)done, why);
+}
+
+/* ---- blank check on the core (stm32h7x_blank.S) ---------------------------------------------- */
+
+#define DEMCR_VC_HARDERR  (1u << 10)
+#define BLANK_RESULT      CTL_OFFSET /* offset of the result word in the work area */
+/* The core reads 1 MiB in about 8 ms at its 64 MHz reset clock; allow far more (a loaded
+ * simulator is far slower).  Running out only means the debugger reads the range itself. */
+#define BLANK_MS_PER_MIB  3000u
+
+/* Bounded wait for the core to stop: halted (BKPT, a caught fault) or locked up. */
+static ub_err wait_stopped(h7_target *t, unsigned timeout_ms, uint32_t *dhcsr)
+{
+	uint64_t deadline = ub_now_ms() + timeout_ms;
+	unsigned interval = 1;
+	for (;;) {
+		ub_err e = ocd_mem_read32(t->b, t->sys, CM_DHCSR, dhcsr);
+		if (e != UB_OK || (*dhcsr & (DHCSR_S_HALT | DHCSR_S_LOCKUP)))
+			return e;
+		if (ub_now_ms() >= deadline)
+			return ub_fail(UB_ERR_TIMEOUT, "blank check on the core: still running after %u ms (DHCSR 0x%08x at "
+				       "0x%08x)", timeout_ms, *dhcsr, CM_DHCSR);
+		ocd_sleep_ms(t->b, interval);
+		interval = interval < 16 ? interval * 2 : interval;
+	}
+}
+
+static ub_err run_blank(h7_target *t, uint32_t start, uint32_t end, uint32_t *first, uint32_t *dhcsr)
+{
+	uint32_t code[(sizeof(h7_blank_code) + 3) / 4], zero = 0, result = work_base(t) + BLANK_RESULT;
+	memset(code, 0, sizeof(code));
+	memcpy(code, h7_blank_code, sizeof(h7_blank_code));
+	const struct { unsigned regsel; uint32_t value; } regs[] = {
+		{ 0, start }, { 1, end }, { 2, result }, { DCRSR_REGSEL_SP, result },
+		{ DCRSR_REGSEL_XPSR, XPSR_T }, { DCRSR_REGSEL_PC, work_base(t) },
+	};
+	ub_err e = write_verified(t, work_base(t), code, sizeof(code) / 4, "blank-check code");
+	if (e == UB_OK)
+		e = write_verified(t, result, &zero, 1, "blank-check result");
+	for (size_t i = 0; e == UB_OK && i < sizeof(regs) / sizeof(regs[0]); i++)
+		e = cm_reg_write(t->b, t->sys, regs[i].regsel, regs[i].value);
+	if (e == UB_OK)
+		e = cm_run_masked(t->b, t->sys);
+	unsigned mib = (end - start + 0xFFFFFu) >> 20;
+	if (e == UB_OK)
+		e = wait_stopped(t, scaled_ms(t, (uint64_t)(mib ? mib : 1) * BLANK_MS_PER_MIB), dhcsr);
+	if (e == UB_OK)
+		e = ocd_mem_read32(t->b, t->sys, result, first);
+	return e;
+}
+
+ub_err h7_core_blank_scan(h7_target *t, uint32_t start, uint32_t end, uint32_t *first)
+{
+	if (!t || !first || !t->kind.line || end <= start || (end - start) % 16)
+		return ub_fail(UB_ERR_ARG, "h7_core_blank_scan: bad range 0x%08x..0x%08x", start, end);
+	const char *why = NULL;
+	if (h7_loader_usable(t, &why) != UB_OK)
+		return ub_fail(UB_ERR_UNSUPPORTED, "blank check on the core: %s", why);
+	uint32_t demcr = 0, dhcsr = 0;
+	ub_err e = ocd_mem_read32(t->b, t->sys, CM_DEMCR, &demcr);
+	/* A read that faults (ECC) must halt the core, not run the firmware's HardFault handler. */
+	if (e == UB_OK)
+		e = ocd_mem_write32(t->b, t->sys, CM_DEMCR, demcr | DEMCR_VC_HARDERR);
+	if (e == UB_OK)
+		e = run_blank(t, start, end, first, &dhcsr);
+	bool stopped_right = e == UB_OK && (dhcsr & DHCSR_S_HALT) && !(dhcsr & DHCSR_S_LOCKUP) && *first >= start &&
+			     *first <= end && *first % 16 == 0;
+	if (e == UB_ERR_TIMEOUT)
+		e = UB_ERR_UNSUPPORTED; /* the message says how long it ran */
+	else if (e == UB_OK && !stopped_right)
+		e = ub_fail(UB_ERR_UNSUPPORTED, "blank check on the core stopped early (DHCSR 0x%08x, result 0x%08x)",
+			    dhcsr, *first);
+	if (!(dhcsr & DHCSR_S_HALT)) {
+		char why_now[256];
+		snprintf(why_now, sizeof(why_now), "%s", ub_last_error());
+		cm_halt(t->b, t->sys, CM_REGRDY_MS, NULL);
+		ub_fail(e, "%s", why_now);
+	}
+	if (ocd_mem_write32(t->b, t->sys, CM_DEMCR, demcr) != UB_OK && e == UB_OK)
+		e = UB_ERR_MEM_WRITE;
+	return e;
 }
