@@ -1,6 +1,6 @@
 /*
  * `stm32unbrick da discover ?-timeout MS?`
- * `stm32unbrick da regress (-password FILE | -cert FILE -key FILE ?-partial?) ?-timeout MS?`
+ * `stm32unbrick da regress (-password FILE | -cert FILE -key FILE ?-partial?) ?-timeout MS? ?-expect MS?`
  *
  * STM32H5 debug authentication from the host side (docs/h5-debug-authentication.md, facts B.3/B.4):
  * enter DA under reset, Discovery, and for `regress` Start authentication and the authentication
@@ -43,11 +43,6 @@
 #define DA_REBOOT_MARGIN_MS 5000u
 #define DA_REGRESSION_DEFAULT_MS (DA_LARGEST_FLASH_MIB * DA_ERASE_MS_PER_MIB + DA_REBOOT_MARGIN_MS)
 #define DA_POLL_MAX_INTERVAL_MS 50u
-/* Usual time, for progress lines only and ours (printed as an estimate): the largest part's 256
- * sectors of 8 KiB at the 10 ms per sector we assume on the H5 (stm32h5x_internal.h, no datasheet
- * figure in the facts sheet), one bank after the other, plus half a second for OBK, SRAM and the
- * reboot. */
-#define DA_EST_REGRESSION_MS (256u * 10u + 500u)
 
 /* ST provisioning-status TLV 0x8000 in Discovery (docs section 4, our layout). */
 #define DA_ST_STATUS_LEN 4u
@@ -225,7 +220,10 @@ static ub_err parse_ms(Jim_Interp *interp, Jim_Obj *obj, const char *cmd, uint32
 	return e;
 }
 
-static ub_err parse_regress_args(Jim_Interp *interp, int argc, Jim_Obj *const *argv, da_creds *c, unsigned *timeout)
+/* The regression's usual duration comes from the chip's driver (`-expect MS`, the H5's estimate for the
+ * identified part); without it the progress lines name no usual time. */
+static ub_err parse_regress_args(Jim_Interp *interp, int argc, Jim_Obj *const *argv, da_creds *c, unsigned *timeout,
+				 unsigned *expect)
 {
 	const char *const cmd = "da regress";
 	ub_err e = UB_OK;
@@ -237,13 +235,15 @@ static ub_err parse_regress_args(Jim_Interp *interp, int argc, Jim_Obj *const *a
 		if (!strcmp(opt, "-partial"))
 			c->partial = true;
 		else if (strcmp(opt, "-password") && strcmp(opt, "-cert") && strcmp(opt, "-key") &&
-			 strcmp(opt, "-timeout"))
+			 strcmp(opt, "-timeout") && strcmp(opt, "-expect"))
 			e = ub_fail(UB_ERR_ARG, "%s: unknown option '%s' (-password FILE, -cert FILE, -key FILE, "
-				    "-partial, -timeout MS)", cmd, opt);
+				    "-partial, -timeout MS, -expect MS)", cmd, opt);
 		else if (!has_value)
 			e = ub_fail(UB_ERR_ARG, "%s: %s needs a value", cmd, opt);
 		else if (!strcmp(opt, "-timeout"))
 			e = parse_ms(interp, argv[++i], cmd, DA_REGRESSION_TIMEOUT_MAX_MS, timeout);
+		else if (!strcmp(opt, "-expect"))
+			e = parse_ms(interp, argv[++i], cmd, DA_REGRESSION_TIMEOUT_MAX_MS, expect);
 		else
 			e = ub_arg_string(argv[++i], cmd, opt, !strcmp(opt, "-password") ? &c->password_path :
 					  !strcmp(opt, "-cert") ? &c->cert_path : &c->key_path);
@@ -405,7 +405,8 @@ static ub_err authenticate(ub_mailbox *m, const da_creds *c, const da_info *info
  * during the session (e.g. Provisioning, facts B.3), "enabled" alone proves nothing: we then also
  * need to have seen it disabled, or AP0 not answering (the reset), first.
  */
-static ub_err wait_regression(ub_mailbox *m, uint32_t sr_before, unsigned timeout_ms, uint64_t start)
+static ub_err wait_regression(ub_mailbox *m, uint32_t sr_before, unsigned timeout_ms, unsigned expect_ms,
+			      uint64_t start)
 {
 	bool saw_gap = !(sr_before & UB_DBGMCU_SR_AP1_ENABLED), have_sr = false;
 	char read_err[200] = "";
@@ -426,7 +427,7 @@ static ub_err wait_regression(ub_mailbox *m, uint32_t sr_before, unsigned timeou
 		}
 		uint64_t waited = ub_now_ms() - start;
 		if (waited >= next_progress) {
-			ub_poll_say_progress(m->b, "DA regression", waited, DA_EST_REGRESSION_MS, true, timeout_ms);
+			ub_poll_say_progress(m->b, "DA regression", waited, expect_ms, true, timeout_ms);
 			next_progress = waited + UB_POLL_PROGRESS_MS;
 		}
 		if (waited >= timeout_ms)
@@ -444,14 +445,15 @@ static ub_err wait_regression(ub_mailbox *m, uint32_t sr_before, unsigned timeou
 	}
 }
 
-static ub_err reconnect_after_regression(ub_mailbox *m, uint32_t sr_before, unsigned timeout_ms, uint64_t *took)
+static ub_err reconnect_after_regression(ub_mailbox *m, uint32_t sr_before, unsigned timeout_ms, unsigned expect_ms,
+					 uint64_t *took)
 {
 	uint64_t start = ub_now_ms();
 	ub_err e;
 
 	ocd_log(m->b, "stm32unbrick da: authenticated; regression running, waiting up to %u ms for AP1 (DBGMCU_SR "
 		"bit 17)", timeout_ms);
-	e = wait_regression(m, sr_before, timeout_ms, start);
+	e = wait_regression(m, sr_before, timeout_ms, expect_ms, start);
 	*took = ub_now_ms() - start;
 	if (e)
 		return e;
@@ -527,7 +529,7 @@ static ub_err regress_session(ub_mailbox *m, const da_creds *c, uint32_t *sr_bef
 
 static int cmd_regress(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *const *argv)
 {
-	unsigned timeout_ms = DA_REGRESSION_DEFAULT_MS;
+	unsigned timeout_ms = DA_REGRESSION_DEFAULT_MS, expect_ms = 0;
 	da_creds c;
 	ub_mailbox m;
 	uint32_t sr_before = 0;
@@ -535,7 +537,7 @@ static int cmd_regress(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *con
 	ub_err e;
 
 	memset(&c, 0, sizeof(c));
-	e = parse_regress_args(interp, argc, argv, &c, &timeout_ms);
+	e = parse_regress_args(interp, argc, argv, &c, &timeout_ms, &expect_ms);
 	if (!e)
 		e = load_creds(&c);
 	if (e) {
@@ -546,7 +548,7 @@ static int cmd_regress(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *con
 	e = regress_session(&m, &c, &sr_before);
 	free_creds(&c);
 	if (!e)
-		e = reconnect_after_regression(&m, sr_before, timeout_ms, &took);
+		e = reconnect_after_regression(&m, sr_before, timeout_ms, expect_ms, &took);
 	log_counts(&m, "regress", e);
 	if (e)
 		return ub_tcl_status(interp, e);
@@ -575,7 +577,8 @@ static int cmd_password_new(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj
 
 static const ub_subcmd da_subcmds[] = {
 	{ "da", "discover", "?-timeout MS?", 0, 2, cmd_discover },
-	{ "da", "regress", "-password FILE | -cert FILE -key FILE ?-partial? ?-timeout MS?", 2, 7, cmd_regress },
+	{ "da", "regress", "-password FILE | -cert FILE -key FILE ?-partial? ?-timeout MS? ?-expect MS?", 2, 9,
+	  cmd_regress },
 	{ "da", "password_new", "FILE", 1, 1, cmd_password_new },
 };
 

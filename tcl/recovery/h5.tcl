@@ -67,6 +67,8 @@ proc stm32unbrick_h5_identify {} {
 		}
 	}
 	dict set chip rev $letter
+	# For the DA regression's progress lines: how long it usually takes on this part (our estimate).
+	set ::stm32unbrick_h5(est_regression_ms) [dict get $chip est_regression_ms]
 	return $chip
 }
 
@@ -356,6 +358,9 @@ proc stm32unbrick_h5_regress {arg} {
 		if {$partial} {
 			lappend cmd -partial
 		}
+	}
+	if {[info exists ::stm32unbrick_h5(est_regression_ms)]} {
+		lappend cmd -expect $::stm32unbrick_h5(est_regression_ms)
 	}
 	set r [{*}$cmd -timeout $::stm32unbrick_h5(regression_timeout_ms)]
 	set ::stm32unbrick_h5(regressed) [expr {$partial ? "partial" : "full"}]

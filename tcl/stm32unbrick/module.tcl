@@ -111,7 +111,7 @@ proc stm32unbrick_register_help {} {
 		{h5 timeout_scale} "?PCT?"          "STM32H5: stretch every bounded wait (slow probes)"
 		{da discover}   "?-timeout MS?"      "STM32H5 debug authentication: what the boot ROM reports (state, TZEN, credential)"
 		{da password_new} "FILE"             "STM32H5 debug authentication: a new random password in a new file (mode 0600)"
-		{da regress}    "-password FILE | -cert FILE -key FILE ?-partial? ?-timeout MS?"
+		{da regress}    "-password FILE | -cert FILE -key FILE ?-partial? ?-timeout MS? ?-expect MS?"
 		                                     "STM32H5 debug authentication: full (or partial) regression; erases the flash"
 	} {
 		add_help_text "stm32unbrick $sub" $help

@@ -145,6 +145,11 @@ unsigned h5_est_bank_erase_ms(const h5_target *t)
 	return t->geo.sectors_per_bank * H5_EST_SECTOR_ERASE_MS;
 }
 
+unsigned h5_est_regression_ms(const h5_target *t)
+{
+	return 2u * h5_est_bank_erase_ms(t) + H5_EST_REBOOT_MS;
+}
+
 ub_err h5_wait_idle(h5_target *t, const h5_ctl *c, const char *step, unsigned timeout_ms, unsigned expected_ms,
 		    uint32_t *sr)
 {

@@ -276,4 +276,8 @@ ub_err h5_product_state_set(h5_target *t, uint8_t to, const h5_held_cred *held, 
 ub_err h5_da_provision(h5_target *t, const h5_held_cred *held, uint32_t permissions, bool irreversible,
 		       unsigned timeout_ms, bool *written);
 
+/* How long a DA regression usually takes on this part: both banks erased in turn, then the reboot (our
+ * estimate, for progress lines; stm32h5x.c). */
+unsigned h5_est_regression_ms(const h5_target *t);
+
 #endif

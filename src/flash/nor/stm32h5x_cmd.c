@@ -154,6 +154,7 @@ static Jim_Obj *identify_dict(Jim_Interp *interp)
 	ub_dict_add(interp, d, "product_state_name", str_obj(interp, chip.ap1_open ? state_name(ps) : ""));
 	ub_dict_add(interp, d, "tzen", tzen ? fmt_obj(interp, "0x%02x", tzen) : str_obj(interp, ""));
 	ub_dict_add(interp, d, "word_bytes", Jim_NewIntObj(interp, H5_QUAD_WORD));
+	ub_dict_add(interp, d, "est_regression_ms", Jim_NewIntObj(interp, h5_est_regression_ms(&chip)));
 	return d;
 }
 

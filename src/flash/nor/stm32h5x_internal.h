@@ -78,6 +78,8 @@ extern const h5_ctl h5_ctl_ns_secure;
 #define H5_EST_SECTOR_ERASE_MS 10u
 #define H5_EST_OPTION_MS       100u
 unsigned h5_est_bank_erase_ms(const h5_target *t);
+/* A DA regression erases both banks in turn, then OBKs and SRAMs, and reboots (h5_est_regression_ms). */
+#define H5_EST_REBOOT_MS 500u
 
 unsigned h5_scaled(const h5_target *t, unsigned ms);
 /* Put `prefix` (printf-style) before the current error message; returns `e`. */

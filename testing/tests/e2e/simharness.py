@@ -317,6 +317,12 @@ class Tap:
             print("ok %d - %s # %.1fs" % (self.n, name, time.monotonic() - t0))
         sys.stdout.flush()
 
+    def skip(self, name, reason):
+        """TAP "ok N - name # SKIP reason": the case did not run, and says why."""
+        self.n += 1
+        print("ok %d - %s # SKIP %s" % (self.n, name, reason))
+        sys.stdout.flush()
+
     def bail(self, reason):
         print("Bail out! %s" % reason)
         sys.stdout.flush()

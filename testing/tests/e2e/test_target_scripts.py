@@ -163,13 +163,6 @@ def case_module_through_memaps():
         check(re.search(r"^AP1 %s$" % cr3, run.output, re.M), "PWR_CR3 through AP1 (D3 domain)", cr3, run.tail())
 
 
-def tap_skip(tap, name, reason):
-    """TAP "ok N - name # SKIP reason": the case did not run, and says why."""
-    tap.n += 1
-    print("ok %d - %s # SKIP %s" % (tap.n, name, reason))
-    sys.stdout.flush()
-
-
 def main():
     tap = Tap()
     if not os.access(STM32SIM, os.X_OK):
@@ -183,7 +176,7 @@ def main():
     if refusal is None:
         tap.case(name, case_nucleo_h745zi)
     else:
-        tap_skip(tap, name, "waiting for the simulator to model dual-core parts: " + refusal)
+        tap.skip(name, "waiting for the simulator to model dual-core parts: " + refusal)
     tap.case("connect_assert_srst halts firmware that kills debug before its first instruction",
              case_connect_under_reset)
     tap.case("recovery/h743.cfg without an adapter selects stlink-dap with dapdirect_swd",
