@@ -196,9 +196,7 @@ static void chip_h7_set_reset_lines(sim_chip *chip, bool trst_asserted, bool srs
 
 static void chip_h7_poll(sim_chip *chip)
 {
-	chip->idle_sync = true;
 	chip_sync(chip);
-	chip->idle_sync = false;
 }
 
 static void chip_h7_session_start(sim_chip *chip)

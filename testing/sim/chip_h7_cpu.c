@@ -223,8 +223,7 @@ void chip_cpus_run_until(sim_chip *chip, sim_time_us t, bool can_run)
 		if (!c->present)
 			continue;
 		if (can_run && !c->gated)
-			core_h7_run_until_cap(&c->core, t, chip->idle_sync ? CORE_H7_CODE_PER_IDLE_SYNC
-									 : CORE_H7_CODE_PER_SYNC);
+			core_h7_run_until(&c->core, t);
 		else
 			core_h7_skip_to(&c->core, t);
 	}

@@ -155,7 +155,6 @@ struct sim_chip {
 
 	unsigned sessions;
 	bool wants_disconnect;
-	bool idle_sync;        /* chip_sync() from the link's idle poll, not from a TCK edge */
 	uint64_t system_resets;
 	uint64_t power_cycles;
 	sim_time_us now;              /* time of the latest synchronisation */

@@ -451,7 +451,7 @@ uint64_t core_h7_run(core_h7 *c, uint64_t max_instructions)
 	return done;
 }
 
-void core_h7_run_until_cap(core_h7 *c, sim_time_us now, uint64_t code_cap)
+void core_h7_run_until(core_h7 *c, sim_time_us now)
 {
 	if (now <= c->last) {
 		core_h7_run(c, 0); /* due steps at the current count still happen */
@@ -459,15 +459,15 @@ void core_h7_run_until_cap(core_h7 *c, sim_time_us now, uint64_t code_cap)
 	}
 	uint64_t budget = (now - c->last) * CORE_H7_INSTRUCTIONS_PER_US;
 
-	c->last = now;
-	if (c->program == CORE_PROG_CODE && budget > code_cap)
-		budget = code_cap;
-	core_h7_run(c, budget);
-}
+	if (c->program == CORE_PROG_CODE) {
+		/* Interpreted: bounded by wall time too (see core_h7.h). */
+		uint64_t wall = sim_wall_us(now - c->last) * CORE_H7_CODE_PER_WALL_US;
 
-void core_h7_run_until(core_h7 *c, sim_time_us now)
-{
-	core_h7_run_until_cap(c, now, CORE_H7_CODE_PER_SYNC);
+		budget = wall < budget ? wall : budget;
+		budget = budget < CORE_H7_CODE_MAX_PER_SYNC ? budget : CORE_H7_CODE_MAX_PER_SYNC;
+	}
+	c->last = now;
+	core_h7_run(c, budget);
 }
 
 void core_h7_skip_to(core_h7 *c, sim_time_us now)

@@ -31,10 +31,9 @@
  * Time: 64 MHz, one instruction per cycle (the H7's reset clock is the
  * 64 MHz HSI).  One interface drives it, `core_h7_run()`: run at most N
  * instructions; `core_h7_run_until()` converts simulated time to N.  Decoded
- * code runs at most CORE_H7_CODE_PER_SYNC instructions per TCK edge and
- * CORE_H7_CODE_PER_IDLE_SYNC per idle sync, so at low time scales it is
- * slower than 64 MHz in simulated time (never faster): nothing on silicon
- * may rely on a loader being slow.
+ * code is interpreted, so it runs at 64 MHz of simulated time or 8 MHz of
+ * wall time, whichever is less: slower than silicon in simulated time
+ * (never faster), which nothing on silicon may rely on.
  */
 #ifndef STM32SIM_CORE_H7_H
 #define STM32SIM_CORE_H7_H
@@ -49,10 +48,14 @@
 
 #define CORE_H7_INSTRUCTIONS_PER_US 64u
 #define FW_SCRIPT_MAX_STEPS 64
-/* Decoded instructions per core_h7_run_until() call: the simulator syncs at every TCK edge. */
-#define CORE_H7_CODE_PER_SYNC 32u
-/* ... and per sync while the link is idle (about every millisecond): code catches up then. */
-#define CORE_H7_CODE_PER_IDLE_SYNC 100000u
+/*
+ * Decoded code: at most this many instructions per microsecond of wall time.  Interpreting one
+ * costs the simulator some 10 to 20 ns, so at 8 per us the interpreter takes a fifth of the time
+ * that passes at most: granting 64 would let it feed on its own run time, every call taking longer
+ * than the time it was granted for.  And at most CORE_H7_CODE_MAX_PER_SYNC in one call.
+ */
+#define CORE_H7_CODE_PER_WALL_US 8u
+#define CORE_H7_CODE_MAX_PER_SYNC 1000000u
 
 typedef enum fw_action {
 	FW_WRITE,            /* write ADDR VALUE: 32-bit store on the core's bus */
@@ -144,8 +147,6 @@ void core_h7_reset_release(core_h7 *c, uint32_t boot_addr, bool system_memory, s
 uint64_t core_h7_run(core_h7 *c, uint64_t max_instructions);
 /* Execute what fits between the last call and `now`. */
 void core_h7_run_until(core_h7 *c, sim_time_us now);
-/* The same with at most `code_cap` decoded instructions (CORE_H7_CODE_PER_*). */
-void core_h7_run_until_cap(core_h7 *c, sim_time_us now, uint64_t code_cap);
 /* Time stands still for a core that cannot run (unpowered, locked out). */
 void core_h7_skip_to(core_h7 *c, sim_time_us now);
 const char *core_h7_program_name(core_program p);
