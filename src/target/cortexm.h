@@ -25,6 +25,7 @@
 #define DHCSR_S_LOCKUP      (1u << 19)
 #define DHCSR_S_RESET_ST    (1u << 25)
 #define DEMCR_VC_CORERESET  (1u << 0)
+#define DEMCR_VC_HARDERR    (1u << 10)
 #define DCRSR_REGWNR        (1u << 16)
 #define DCRSR_REGSEL_SP     13u
 #define DCRSR_REGSEL_PC     15u     /* DebugReturnAddress */

@@ -64,34 +64,41 @@ static ub_err write_verified(h7_target *t, uint32_t addr, const uint32_t *words,
 	return e;
 }
 
-static ub_err load(h7_target *t, const h7_loader_run *r, uint32_t ctl)
+typedef struct core_reg { unsigned regsel; uint32_t value; } core_reg;
+
+/* `code` at the work area's start (read back), `regs` set (each read back), SP, a Thumb xPSR and
+ * PC at the code, then the core runs with interrupts masked.  Shared by the loader and the scan. */
+static ub_err run_on_core(h7_target *t, const uint8_t *code, size_t len, const char *what, const core_reg *regs,
+			  size_t nregs, uint32_t sp)
 {
-	uint32_t code[(sizeof(h7_loader_code) + 3) / 4];
-	memset(code, 0, sizeof(code));
-	memcpy(code, h7_loader_code, sizeof(h7_loader_code));
+	uint32_t words[(sizeof(h7_loader_code) + 3) / 4];
+	if (len > sizeof(words))
+		return ub_fail(UB_ERR_ARG, "run_on_core: %zu bytes of %s do not fit", len, what);
+	memset(words, 0, sizeof(words));
+	memcpy(words, code, len);
+	ub_err e = write_verified(t, work_base(t), words, (len + 3) / 4, what);
+	for (size_t i = 0; e == UB_OK && i < nregs; i++)
+		e = cm_reg_write(t->b, t->sys, regs[i].regsel, regs[i].value);
+	if (e == UB_OK)
+		e = cm_reg_write(t->b, t->sys, DCRSR_REGSEL_SP, sp); /* neither routine pushes anything */
+	if (e == UB_OK)
+		e = cm_reg_write(t->b, t->sys, DCRSR_REGSEL_XPSR, XPSR_T);
+	if (e == UB_OK)
+		e = cm_reg_write(t->b, t->sys, DCRSR_REGSEL_PC, work_base(t));
+	return e != UB_OK ? e : cm_run_masked(t->b, t->sys);
+}
+
+static ub_err start(h7_target *t, const h7_loader_run *r, uint32_t ctl, size_t words)
+{
 	uint32_t block[H7_LOADER_CTL_RING / 4] = { 0 };
 	block[H7_LOADER_CTL_STATUS / 4] = STATUS_RUNNING;
 	block[H7_LOADER_CTL_RING_SIZE / 4] = RING_BYTES;
 	block[H7_LOADER_CTL_SR_ADDR / 4] = r->sr_addr;
 	block[H7_LOADER_CTL_WORD_BYTES / 4] = t->kind.line->word_bytes;
 	block[H7_LOADER_CTL_ERR_MASK / 4] = r->err_mask;
-	ub_err e = write_verified(t, work_base(t), code, sizeof(code) / 4, "code");
-	if (e == UB_OK)
-		e = write_verified(t, ctl, block, sizeof(block) / 4, "control block");
-	return e;
-}
-
-static ub_err start(h7_target *t, const h7_loader_run *r, uint32_t ctl, size_t words)
-{
-	const struct { unsigned regsel; uint32_t value; } regs[] = {
-		{ 0, ctl }, { 2, r->addr }, { 4, (uint32_t)words },
-		{ DCRSR_REGSEL_SP, work_base(t) + CTL_OFFSET }, /* the loader pushes nothing */
-		{ DCRSR_REGSEL_XPSR, XPSR_T }, { DCRSR_REGSEL_PC, work_base(t) },
-	};
-	ub_err e = UB_OK;
-	for (size_t i = 0; e == UB_OK && i < sizeof(regs) / sizeof(regs[0]); i++)
-		e = cm_reg_write(t->b, t->sys, regs[i].regsel, regs[i].value);
-	return e != UB_OK ? e : cm_run_masked(t->b, t->sys);
+	const core_reg regs[] = { { 0, ctl }, { 2, r->addr }, { 4, (uint32_t)words } };
+	ub_err e = write_verified(t, ctl, block, sizeof(block) / 4, "control block");
+	return e != UB_OK ? e : run_on_core(t, h7_loader_code, sizeof(h7_loader_code), "code", regs, 3, ctl);
 }
 
 /* The loader's read offset; UB_ERR_REFUSED if it stopped (halted, locked up) before its end. */
@@ -203,9 +210,7 @@ ub_err h7_loader_program(h7_target *t, const h7_loader_run *r, h7_loader_result 
 	size_t done = 0;
 	res->status = STATUS_RUNNING;
 	res->addr = r->addr;
-	ub_err e = load(t, r, ctl);
-	if (e == UB_OK)
-		e = start(t, r, ctl, r->len / t->kind.line->word_bytes);
+	ub_err e = start(t, r, ctl, r->len / t->kind.line->word_bytes);
 	if (e == UB_OK)
 		e = stream(t, r, ctl, &stopped, &done);
 	if (e == UB_OK && (e = finish(t, ctl, res)) == UB_OK)
@@ -220,7 +225,6 @@ ub_err h7_loader_program(h7_target *t, const h7_loader_run *r, h7_loader_result 
 
 /* ---- blank check on the core (stm32h7x_blank.S) ---------------------------------------------- */
 
-#define DEMCR_VC_HARDERR  (1u << 10)
 #define BLANK_RESULT      CTL_OFFSET /* offset of the result word in the work area */
 /* The core reads 1 MiB in about 8 ms at its 64 MHz reset clock; allow far more (a loaded
  * simulator is far slower).  Running out only means the debugger reads the range itself. */
@@ -245,20 +249,11 @@ static ub_err wait_stopped(h7_target *t, unsigned timeout_ms, uint32_t *dhcsr)
 
 static ub_err run_blank(h7_target *t, uint32_t start, uint32_t end, uint32_t *first, uint32_t *dhcsr)
 {
-	uint32_t code[(sizeof(h7_blank_code) + 3) / 4], zero = 0, result = work_base(t) + BLANK_RESULT;
-	memset(code, 0, sizeof(code));
-	memcpy(code, h7_blank_code, sizeof(h7_blank_code));
-	const struct { unsigned regsel; uint32_t value; } regs[] = {
-		{ 0, start }, { 1, end }, { 2, result }, { DCRSR_REGSEL_SP, result },
-		{ DCRSR_REGSEL_XPSR, XPSR_T }, { DCRSR_REGSEL_PC, work_base(t) },
-	};
-	ub_err e = write_verified(t, work_base(t), code, sizeof(code) / 4, "blank-check code");
+	uint32_t zero = 0, result = work_base(t) + BLANK_RESULT;
+	const core_reg regs[] = { { 0, start }, { 1, end }, { 2, result } };
+	ub_err e = write_verified(t, result, &zero, 1, "blank-check result");
 	if (e == UB_OK)
-		e = write_verified(t, result, &zero, 1, "blank-check result");
-	for (size_t i = 0; e == UB_OK && i < sizeof(regs) / sizeof(regs[0]); i++)
-		e = cm_reg_write(t->b, t->sys, regs[i].regsel, regs[i].value);
-	if (e == UB_OK)
-		e = cm_run_masked(t->b, t->sys);
+		e = run_on_core(t, h7_blank_code, sizeof(h7_blank_code), "blank-check code", regs, 3, result);
 	unsigned mib = (end - start + 0xFFFFFu) >> 20;
 	if (e == UB_OK)
 		e = wait_stopped(t, scaled_ms(t, (uint64_t)(mib ? mib : 1) * BLANK_MS_PER_MIB), dhcsr);
