@@ -459,15 +459,22 @@ void core_h7_run_until(core_h7 *c, sim_time_us now)
 	}
 	uint64_t budget = (now - c->last) * CORE_H7_INSTRUCTIONS_PER_US;
 
-	if (c->program == CORE_PROG_CODE) {
-		/* Interpreted: bounded by wall time too (see core_h7.h). */
-		uint64_t wall = sim_wall_us(now - c->last) * CORE_H7_CODE_PER_WALL_US;
-
-		budget = wall < budget ? wall : budget;
-		budget = budget < CORE_H7_CODE_MAX_PER_SYNC ? budget : CORE_H7_CODE_MAX_PER_SYNC;
+	if (c->program != CORE_PROG_CODE) {
+		c->last = now;
+		core_h7_run(c, budget);
+		return;
 	}
+	/* Interpreted: bounded by the wall time the interpreter does not owe (see core_h7.h). */
+	uint64_t wall = sim_wall_us(now - c->last), paid = wall < c->host_debt_us ? wall : c->host_debt_us;
+	uint64_t granted = (wall - paid) * CORE_H7_CODE_PER_WALL_US;
+
+	c->host_debt_us -= paid;
+	budget = granted < budget ? granted : budget;
+	budget = budget < CORE_H7_CODE_MAX_PER_SYNC ? budget : CORE_H7_CODE_MAX_PER_SYNC;
 	c->last = now;
+	uint64_t started = sim_host_us();
 	core_h7_run(c, budget);
+	c->host_debt_us += (sim_host_us() - started) * CORE_H7_CODE_HOST_DEBT;
 }
 
 void core_h7_skip_to(core_h7 *c, sim_time_us now)

@@ -52,9 +52,14 @@
  * Decoded code: at most this many instructions per microsecond of wall time.  Interpreting one
  * costs the simulator some 10 to 20 ns, so at 8 per us the interpreter takes a fifth of the time
  * that passes at most: granting 64 would let it feed on its own run time, every call taking longer
- * than the time it was granted for.  And at most CORE_H7_CODE_MAX_PER_SYNC in one call.
+ * than the time it was granted for.  A sanitizer build or a slow host costs ten times that, so
+ * the interpreter's own run time is also measured, and CORE_H7_CODE_HOST_DEBT times it is taken
+ * off the wall time the next call grants: the interpreter can then never take more than a
+ * (CORE_H7_CODE_HOST_DEBT + 1)th of the host, however slow the host is, and the debugger's
+ * socket is always served.  And at most CORE_H7_CODE_MAX_PER_SYNC in one call.
  */
 #define CORE_H7_CODE_PER_WALL_US 8u
+#define CORE_H7_CODE_HOST_DEBT 3u
 #define CORE_H7_CODE_MAX_PER_SYNC 1000000u
 
 typedef enum fw_action {
@@ -134,6 +139,7 @@ struct core_h7 {
 	core_lp lp;
 	bool pins_gpio;
 	sim_time_us last;
+	uint64_t host_debt_us; /* wall time the interpreter still owes (CORE_H7_CODE_HOST_DEBT) */
 };
 
 void core_h7_init(core_h7 *c, cortexm_dbg *dbg, const core_h7_env *env, const fw_script *script);

@@ -65,6 +65,11 @@ uint64_t sim_wall_us(sim_time_us us)
 	return (uint64_t)((double)us * sim_clock.scale + 0.5);
 }
 
+uint64_t sim_host_us(void)
+{
+	return sim_clock.frozen ? 0 : monotonic_us();
+}
+
 void sim_clock_freeze(sim_time_us at)
 {
 	sim_clock.frozen = true;
