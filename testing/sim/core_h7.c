@@ -465,16 +465,21 @@ void core_h7_run_until(core_h7 *c, sim_time_us now)
 		return;
 	}
 	/* Interpreted: bounded by the wall time the interpreter does not owe (see core_h7.h). */
-	uint64_t wall = sim_wall_us(now - c->last), paid = wall < c->host_debt_us ? wall : c->host_debt_us;
-	uint64_t granted = (wall - paid) * CORE_H7_CODE_PER_WALL_US;
+	uint64_t wall_ns = sim_wall_us(now - c->last) * 1000u;
+	uint64_t paid = wall_ns < c->host_debt_ns ? wall_ns : c->host_debt_ns;
+	uint64_t granted = (wall_ns - paid) * CORE_H7_CODE_PER_WALL_US / 1000u;
 
-	c->host_debt_us -= paid;
+	c->host_debt_ns -= paid;
 	budget = granted < budget ? granted : budget;
 	budget = budget < CORE_H7_CODE_MAX_PER_SYNC ? budget : CORE_H7_CODE_MAX_PER_SYNC;
 	c->last = now;
-	uint64_t started = sim_host_us();
+	if (budget == 0) {
+		core_h7_run(c, 0); /* due steps only: not the interpreter's time */
+		return;
+	}
+	uint64_t started = sim_host_ns();
 	core_h7_run(c, budget);
-	c->host_debt_us += (sim_host_us() - started) * CORE_H7_CODE_HOST_DEBT;
+	c->host_debt_ns += (sim_host_ns() - started) * CORE_H7_CODE_HOST_DEBT;
 }
 
 void core_h7_skip_to(core_h7 *c, sim_time_us now)

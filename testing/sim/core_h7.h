@@ -49,17 +49,16 @@
 #define CORE_H7_INSTRUCTIONS_PER_US 64u
 #define FW_SCRIPT_MAX_STEPS 64
 /*
- * Decoded code: at most this many instructions per microsecond of wall time.  Interpreting one
- * costs the simulator some 10 to 20 ns, so at 8 per us the interpreter takes a fifth of the time
- * that passes at most: granting 64 would let it feed on its own run time, every call taking longer
- * than the time it was granted for.  A sanitizer build or a slow host costs ten times that, so
- * the interpreter's own run time is also measured, and CORE_H7_CODE_HOST_DEBT times it is taken
- * off the wall time the next call grants: the interpreter can then never take more than a
- * (CORE_H7_CODE_HOST_DEBT + 1)th of the host, however slow the host is, and the debugger's
- * socket is always served.  And at most CORE_H7_CODE_MAX_PER_SYNC in one call.
+ * Decoded code: at most this many instructions per microsecond of wall time, and no more than
+ * the host can interpret in the time it does not spend interpreting.  Granted by wall time alone,
+ * the interpreter would feed on its own run time (a slow host, or a sanitizer build at some
+ * 500 ns an instruction, would take longer for each call than the time it was granted for, and
+ * starve the debugger's socket).  So its run time is measured, and CORE_H7_CODE_HOST_DEBT times
+ * it is taken off the wall time the next call grants: the interpreter can never take more than
+ * 1 / (CORE_H7_CODE_HOST_DEBT + 1) of the host.  And at most CORE_H7_CODE_MAX_PER_SYNC in one call.
  */
-#define CORE_H7_CODE_PER_WALL_US 8u
-#define CORE_H7_CODE_HOST_DEBT 3u
+#define CORE_H7_CODE_PER_WALL_US 32u
+#define CORE_H7_CODE_HOST_DEBT 1u
 #define CORE_H7_CODE_MAX_PER_SYNC 1000000u
 
 typedef enum fw_action {
@@ -139,7 +138,7 @@ struct core_h7 {
 	core_lp lp;
 	bool pins_gpio;
 	sim_time_us last;
-	uint64_t host_debt_us; /* wall time the interpreter still owes (CORE_H7_CODE_HOST_DEBT) */
+	uint64_t host_debt_ns; /* wall time the interpreter still owes (CORE_H7_CODE_HOST_DEBT) */
 };
 
 void core_h7_init(core_h7 *c, cortexm_dbg *dbg, const core_h7_env *env, const fw_script *script);

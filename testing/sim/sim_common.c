@@ -65,9 +65,14 @@ uint64_t sim_wall_us(sim_time_us us)
 	return (uint64_t)((double)us * sim_clock.scale + 0.5);
 }
 
-uint64_t sim_host_us(void)
+uint64_t sim_host_ns(void)
 {
-	return sim_clock.frozen ? 0 : monotonic_us();
+	struct timespec ts;
+
+	if (sim_clock.frozen)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 void sim_clock_freeze(sim_time_us at)
