@@ -147,6 +147,12 @@ proc stm32unbrick_h5_inspect {ctxvar} {
 	}
 }
 
+# No read-only scan on the H5 yet (its core does not run our code): the backup,
+# taken before the plan, is the scan.
+proc stm32unbrick_h5_scan {ctxvar} {
+	return 0
+}
+
 proc stm32unbrick_h5_can_backup {ctx} {
 	return [dict get $ctx chip ap1]
 }

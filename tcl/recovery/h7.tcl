@@ -206,6 +206,70 @@ proc stm32unbrick_h7_erase {bank} {
 	stm32unbrick h7 blank_check $bank
 }
 
+# The read-only ECC scan, before the plan: the halted core reads every word
+# of the readable flash (milliseconds per MiB, nothing carried over the
+# probe); each group it cannot read is read again by the probe, flash word by
+# flash word, and the words the probe cannot read either are listed.  The
+# controller flags an ECC-corrupt word only when it is read.  Returns 0 when
+# the core cannot help (not halted, stopped where the probe can read): the
+# backup then scans, reading the flash over the probe.
+proc stm32unbrick_h7_scan {ctxvar} {
+	upvar 1 $ctxvar ctx
+	if {[stm32unbrick_h7_opt $ctx RDP] != 0xAA} {
+		return 1 ;# nothing readable at level 1: nothing to scan
+	}
+	return [stm32unbrick_step ctx "scan the flash for unreadable words (ECC)" "" {stm32unbrick_h7_scan_banks ctx}]
+}
+
+proc stm32unbrick_h7_scan_banks {ctxvar} {
+	upvar 1 $ctxvar ctx
+	set chip [dict get $ctx chip]
+	set bank_bytes [expr {[dict get $chip flash_kib] * 1024 / [dict get $chip banks]}]
+	set unreadable {}
+	for {set b 1} {$b <= [dict get $chip banks]} {incr b} {
+		set base [expr {$b == 1 ? 0x08000000 : 0x08100000}]
+		if {![stm32unbrick_h7_scan_range $ctx $base [expr {$base + $bank_bytes}] unreadable]} {
+			return 0
+		}
+	}
+	stm32unbrick_say unbrick "ECC scan on the core: [llength $unreadable] unreadable flash word(s)\
+		in [dict get $chip flash_kib] KiB"
+	dict set ctx unreadable $unreadable
+	return 1
+}
+
+proc stm32unbrick_h7_scan_range {ctx start end unreadablevar} {
+	upvar 1 $unreadablevar unreadable
+	set word [dict get $ctx chip word_bytes]
+	set tmp [file join $::stm32unbrick_backup_dir_now scan.part]
+	set at $start
+	while {$at < $end} {
+		if {[catch {stm32unbrick h7 readable_until $at $end} stop]} {
+			stm32unbrick_say unbrick "ECC scan: the core cannot help ($stop); the probe reads the flash instead"
+			return 0
+		}
+		if {$stop == $end} {
+			break
+		}
+		# The core names the 64-byte block; the probe finds the flash word(s) in it.
+		set found 0
+		for {set w $stop} {$w < $stop + 64} {incr w $word} {
+			if {[catch {stm32unbrick mem dump [dict get $ctx attach core_ap] $w $word $tmp}]} {
+				lappend unreadable [format 0x%08x $w]
+				incr found
+			}
+			catch {file delete $tmp}
+		}
+		if {!$found} {
+			stm32unbrick_say unbrick "ECC scan: the core could not read the block at [format 0x%08x $stop], the\
+				probe can; the probe reads the flash instead"
+			return 0
+		}
+		set at [expr {$stop + 64}]
+	}
+	return 1
+}
+
 # Save option bytes, and flash when it is readable (level 0), before anything
 # changes.  Reading the flash is also how ECC-corrupt words are found: the
 # controller flags them only when they are read.

@@ -166,8 +166,14 @@ proc stm32unbrick_reexamine {} {
 # A chip that answers now may lose its debug port as soon as its firmware
 # runs again (seed 002: "every freshly flashed firmware makes the target
 # unreachable"; a debugger that halted it earlier hides that).  Reset it, let
-# the firmware run, and look again without halting.
-set stm32unbrick_run_test_ms 1000
+# the firmware run, and look again without halting.  The ways firmware locks
+# debug out (supply or clock configuration, debug pins as GPIO, a low-power
+# mode) happen in its first milliseconds; 250 ms leaves room for start-up
+# delays while keeping a healthy chip's unbrick quick (issue 6).  Set it
+# before diagnose/unbrick for a firmware that takes longer (man page).
+if {![info exists stm32unbrick_run_test_ms]} {
+	set stm32unbrick_run_test_ms 250
+}
 
 # Returns the attach result after the firmware ran, or "" when the chip no
 # longer answers (a plain attach: Stop mode keeps AP2 alive but not AP0).
@@ -175,7 +181,13 @@ proc stm32unbrick_survives_reset {} {
 	if {[catch {stm32unbrick attach release -timeout 5 -family $::stm32unbrick_family}]} {
 		return ""
 	}
-	sleep $::stm32unbrick_run_test_ms
+	# OpenOCD already waited `adapter srst delay` after releasing NRST, with the
+	# firmware running: that counts.
+	set delay 0
+	regexp {([0-9]+)} [adapter srst delay] -> delay
+	if {$::stm32unbrick_run_test_ms > $delay} {
+		sleep [expr {$::stm32unbrick_run_test_ms - $delay}]
+	}
 	if {[catch {stm32unbrick attach normal -timeout 5 -family $::stm32unbrick_family} r]} {
 		return ""
 	}
@@ -369,7 +381,9 @@ proc stm32unbrick_execute {ctxvar} {
 
 proc stm32unbrick_unbrick_run {ctxvar o} {
 	upvar 1 $ctxvar ctx
+	set made_dir 0
 	if {![dict get $o -dry-run]} {
+		set made_dir [expr {[dict get $o -backup] eq "" || ![file exists [dict get $o -backup]]}]
 		if {[catch {stm32unbrick_backup_dir [dict get $o -backup] $::stm32unbrick_part} dir]} {
 			dict set ctx outcome refused
 			return -code error $dir
@@ -384,14 +398,14 @@ proc stm32unbrick_unbrick_run {ctxvar o} {
 	stm32unbrick_hook attach ctx [dict get $o -timeout]
 	stm32unbrick_hook inspect ctx
 	stm32unbrick_check_part ctx
-	if {[stm32unbrick_hook can_backup $ctx]} {
-		# Saving is also the flash scan that finds ECC-corrupt words.
-		stm32unbrick_step ctx "save option bytes and readable flash" "" {stm32unbrick_hook backup ctx $dir}
-	}
-	if {[dict get $o -dry-run]} {
-		file delete -force $dir
-	} else {
-		dict set ctx backup_dir $dir
+	# The plan needs the flash scanned for ECC-corrupt words.  Where the family's
+	# read-only scan cannot do it, saving the flash (read by the probe) is that scan,
+	# and it comes first; otherwise the backup waits until there is something to write.
+	set can_backup [stm32unbrick_hook can_backup $ctx]
+	set backed_up 0
+	if {$can_backup && ![stm32unbrick_hook scan ctx]} {
+		stm32unbrick_unbrick_backup ctx $dir
+		set backed_up 1
 	}
 	stm32unbrick_hook plan ctx
 	stm32unbrick_print_diagnosis $ctx
@@ -403,6 +417,11 @@ proc stm32unbrick_unbrick_run {ctxvar o} {
 		return -code error "[dict get $ctx blocked]; nothing was written"
 	}
 	set plan [stm32unbrick_plan_text ctx]
+	if {[dict get $o -dry-run]} {
+		file delete -force $dir
+	} elseif {[llength $plan] == 0 && $made_dir && [llength [glob -nocomplain -directory $dir *]] == 0} {
+		file delete $dir ;# nothing to write, so nothing was saved: no empty directory left behind
+	}
 	if {[llength $plan] == 0} {
 		stm32unbrick_say unbrick "the chip is healthy: nothing to do, nothing changed"
 		dict set ctx options_after [dict get $ctx options_before]
@@ -416,9 +435,19 @@ proc stm32unbrick_unbrick_run {ctxvar o} {
 		dict set ctx outcome dry-run
 		return
 	}
+	if {$can_backup && !$backed_up} {
+		stm32unbrick_unbrick_backup ctx $dir
+	}
 	stm32unbrick_execute ctx
 	stm32unbrick_step ctx "verify with a fresh attach" "" {stm32unbrick_hook verify ctx [dict get $o -timeout]}
 	dict set ctx outcome recovered
+}
+
+# Save option bytes and readable flash before anything is written (decision 5).
+proc stm32unbrick_unbrick_backup {ctxvar dir} {
+	upvar 1 $ctxvar ctx
+	stm32unbrick_step ctx "save option bytes and readable flash" "" {stm32unbrick_hook backup ctx $dir}
+	dict set ctx backup_dir $dir
 }
 
 proc stm32unbrick_tempdir {} {

@@ -215,6 +215,28 @@ static int cmd_blank_check(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj 
 	return ub_tcl_status(interp, e);
 }
 
+typedef ub_err (*core_scan_fn)(h7_target *t, uint32_t start, uint32_t end, uint32_t *stop);
+
+/* START END, a flash range scanned by the core: answers where it stopped. */
+static int scan_command(Jim_Interp *interp, ocd_bridge *b, Jim_Obj *const *argv, const char *name, core_scan_fn scan)
+{
+	uint32_t start = 0, end = 0, stop = 0;
+	ub_err e = need_chip(b, name);
+	if (e == UB_OK)
+		e = ub_arg_u32(interp, argv[0], name, "START", &start);
+	if (e == UB_OK)
+		e = ub_arg_u32(interp, argv[1], name, "END", &end);
+	if (e == UB_OK && (start < H7_BANK1_BASE || end <= start || (end - start) % 16))
+		e = ub_fail(UB_ERR_ARG, "%s: 0x%08x..0x%08x is not a flash range of whole 16-byte groups", name, start,
+			    end);
+	if (e == UB_OK)
+		e = scan(&chip, start, end, &stop);
+	if (e != UB_OK)
+		return ub_tcl_status(interp, e);
+	Jim_SetResult(interp, ub_hex_obj(interp, stop));
+	return JIM_OK;
+}
+
 /*
  * `h7 erased_until START END`: the core (halted) reads [START, END) and answers the first 16-byte
  * group with a programmed bit, or END.  Fails (UNSUPPORTED) when the core cannot: the caller then
@@ -222,21 +244,19 @@ static int cmd_blank_check(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj 
  */
 static int cmd_erased_until(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *const *argv)
 {
-	uint32_t start = 0, end = 0, first = 0;
-	ub_err e = need_chip(b, "h7 erased_until");
-	if (e == UB_OK)
-		e = ub_arg_u32(interp, argv[0], "h7 erased_until", "START", &start);
-	if (e == UB_OK)
-		e = ub_arg_u32(interp, argv[1], "h7 erased_until", "END", &end);
-	if (e == UB_OK && (start < H7_BANK1_BASE || end <= start || (end - start) % 16))
-		e = ub_fail(UB_ERR_ARG, "h7 erased_until: 0x%08x..0x%08x is not a flash range of whole 16-byte groups",
-			    start, end);
-	if (e == UB_OK)
-		e = h7_core_blank_scan(&chip, start, end, &first);
-	if (e != UB_OK)
-		return ub_tcl_status(interp, e);
-	Jim_SetResult(interp, ub_hex_obj(interp, first));
-	return JIM_OK;
+	(void)argc;
+	return scan_command(interp, b, argv, "h7 erased_until", h7_core_blank_scan);
+}
+
+/*
+ * `h7 readable_until START END`: the core (halted) reads every word of [START, END) (whole 64-byte
+ * blocks) and answers END, or the first block holding a word whose read faulted (a double ECC error).  Fails
+ * (UNSUPPORTED) when the core cannot help.  unbrick's ECC scan, which needs no copy of the data.
+ */
+static int cmd_readable_until(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *const *argv)
+{
+	(void)argc;
+	return scan_command(interp, b, argv, "h7 readable_until", h7_core_readable_scan);
 }
 
 /* Read a whole file, padded with 0xFF to `align` bytes. */
@@ -348,6 +368,7 @@ static const ub_subcmd h7_subcmds[] = {
 	{ "h7", "erase", "BANK ?-timeout MS?", 1, 3, cmd_erase },
 	{ "h7", "blank_check", "BANK", 1, 1, cmd_blank_check },
 	{ "h7", "erased_until", "START END", 2, 2, cmd_erased_until },
+	{ "h7", "readable_until", "START END", 2, 2, cmd_readable_until },
 	{ "h7", "program", "FILE ADDR ?-direct?", 2, 3, cmd_program },
 	{ "h7", "verify", "FILE ADDR", 2, 2, cmd_verify },
 	{ "h7", "status", "", 0, 0, cmd_status },

@@ -223,15 +223,24 @@ ub_err h7_loader_program(h7_target *t, const h7_loader_run *r, h7_loader_result 
 		       r->addr + (uint32_t)r->len - 1u, r->addr + (uint32_t)done, why);
 }
 
-/* ---- blank check on the core (stm32h7x_blank.S) ---------------------------------------------- */
+/* ---- scans on the core (stm32h7x_blank.S, stm32h7x_readable.S) ------------------------------- */
 
-#define BLANK_RESULT      CTL_OFFSET /* offset of the result word in the work area */
+#define SCAN_RESULT      CTL_OFFSET /* offset of the result word in the work area */
 /* The core reads 1 MiB in about 8 ms at its 64 MHz reset clock; allow far more (a loaded
  * simulator is far slower).  Running out only means the debugger reads the range itself. */
-#define BLANK_MS_PER_MIB  3000u
+#define SCAN_MS_PER_MIB  3000u
+
+typedef struct core_scan {
+	const char *name;
+	const uint8_t *code;
+	size_t len;
+} core_scan;
+
+static const core_scan blank_scan = { "blank check on the core", h7_blank_code, sizeof(h7_blank_code) };
+static const core_scan readable_scan = { "ECC scan on the core", h7_readable_code, sizeof(h7_readable_code) };
 
 /* Bounded wait for the core to stop: halted (BKPT, a caught fault) or locked up. */
-static ub_err wait_stopped(h7_target *t, unsigned timeout_ms, uint32_t *dhcsr)
+static ub_err wait_stopped(h7_target *t, const core_scan *s, unsigned timeout_ms, uint32_t *dhcsr)
 {
 	uint64_t deadline = ub_now_ms() + timeout_ms;
 	unsigned interval = 1;
@@ -240,50 +249,74 @@ static ub_err wait_stopped(h7_target *t, unsigned timeout_ms, uint32_t *dhcsr)
 		if (e != UB_OK || (*dhcsr & (DHCSR_S_HALT | DHCSR_S_LOCKUP)))
 			return e;
 		if (ub_now_ms() >= deadline)
-			return ub_fail(UB_ERR_TIMEOUT, "blank check on the core: still running after %u ms (DHCSR 0x%08x at "
-				       "0x%08x)", timeout_ms, *dhcsr, CM_DHCSR);
+			return ub_fail(UB_ERR_TIMEOUT, "%s: still running after %u ms (DHCSR 0x%08x at 0x%08x)", s->name,
+				       timeout_ms, *dhcsr, CM_DHCSR);
 		ocd_sleep_ms(t->b, interval);
 		interval = interval < 16 ? interval * 2 : interval;
 	}
 }
 
-static ub_err run_blank(h7_target *t, uint32_t start, uint32_t end, uint32_t *first, uint32_t *dhcsr)
+static ub_err run_scan(h7_target *t, const core_scan *s, uint32_t start, uint32_t end, uint32_t *result,
+		       uint32_t *dhcsr)
 {
-	uint32_t zero = 0, result = work_base(t) + BLANK_RESULT;
-	const core_reg regs[] = { { 0, start }, { 1, end }, { 2, result } };
-	ub_err e = write_verified(t, result, &zero, 1, "blank-check result");
+	uint32_t zero = 0, at = work_base(t) + SCAN_RESULT;
+	const core_reg regs[] = { { 0, start }, { 1, end }, { 2, at } };
+	ub_err e = write_verified(t, at, &zero, 1, "scan result");
 	if (e == UB_OK)
-		e = run_on_core(t, h7_blank_code, sizeof(h7_blank_code), "blank-check code", regs, 3, result);
+		e = run_on_core(t, s->code, s->len, s->name, regs, 3, at);
 	unsigned mib = (end - start + 0xFFFFFu) >> 20;
 	if (e == UB_OK)
-		e = wait_stopped(t, scaled_ms(t, (uint64_t)(mib ? mib : 1) * BLANK_MS_PER_MIB), dhcsr);
+		e = wait_stopped(t, s, scaled_ms(t, (uint64_t)(mib ? mib : 1) * SCAN_MS_PER_MIB), dhcsr);
 	if (e == UB_OK)
-		e = ocd_mem_read32(t->b, t->sys, result, first);
+		e = ocd_mem_read32(t->b, t->sys, at, result);
 	return e;
 }
 
-ub_err h7_core_blank_scan(h7_target *t, uint32_t start, uint32_t end, uint32_t *first)
+/* A scan that stopped without storing its result faulted on a read: r0 names the 64-byte block
+ * (the readable scan advances r0 only after a whole block was read). */
+static ub_err faulted_group(h7_target *t, const core_scan *s, uint32_t start, uint32_t end, uint32_t dhcsr,
+			    uint32_t *group)
 {
-	if (!t || !first || !t->kind.line || end <= start || (end - start) % 16)
-		return ub_fail(UB_ERR_ARG, "h7_core_blank_scan: bad range 0x%08x..0x%08x", start, end);
+	ub_err e = (dhcsr & DHCSR_S_HALT) ? UB_OK : cm_halt(t->b, t->sys, CM_REGRDY_MS, NULL);
+	if (e == UB_OK)
+		e = cm_reg_read(t->b, t->sys, 0, group);
+	if (e == UB_OK && (*group < start || *group >= end || *group % 16))
+		e = ub_fail(UB_ERR_UNSUPPORTED, "%s stopped with r0 = 0x%08x, outside 0x%08x..0x%08x (DHCSR 0x%08x)",
+			    s->name, *group, start, end, dhcsr);
+	return e;
+}
+
+/*
+ * Runs scan `s` over [start, end) on the halted core, HardFault caught by the debugger.  *result:
+ * what the scan stored, or with `fault` set (only then) the group whose read faulted.
+ */
+static ub_err core_scan_run(h7_target *t, const core_scan *s, uint32_t start, uint32_t end, uint32_t *result,
+			    bool *fault)
+{
+	if (!t || !result || !t->kind.line || end <= start || (end - start) % 16)
+		return ub_fail(UB_ERR_ARG, "%s: bad range 0x%08x..0x%08x", s->name, start, end);
 	const char *why = NULL;
 	if (h7_loader_usable(t, &why) != UB_OK)
-		return ub_fail(UB_ERR_UNSUPPORTED, "blank check on the core: %s", why);
+		return ub_fail(UB_ERR_UNSUPPORTED, "%s: %s", s->name, why);
 	uint32_t demcr = 0, dhcsr = 0;
 	ub_err e = ocd_mem_read32(t->b, t->sys, CM_DEMCR, &demcr);
 	/* A read that faults (ECC) must halt the core, not run the firmware's HardFault handler. */
 	if (e == UB_OK)
 		e = ocd_mem_write32(t->b, t->sys, CM_DEMCR, demcr | DEMCR_VC_HARDERR);
 	if (e == UB_OK)
-		e = run_blank(t, start, end, first, &dhcsr);
-	bool stopped_right = e == UB_OK && (dhcsr & DHCSR_S_HALT) && !(dhcsr & DHCSR_S_LOCKUP) && *first >= start &&
-			     *first <= end && *first % 16 == 0;
-	if (e == UB_ERR_TIMEOUT)
+		e = run_scan(t, s, start, end, result, &dhcsr);
+	bool stored = e == UB_OK && (dhcsr & DHCSR_S_HALT) && !(dhcsr & DHCSR_S_LOCKUP) && *result >= start &&
+		      *result <= end && *result % 16 == 0;
+	if (e == UB_OK && !stored && fault && *result == 0) {
+		*fault = true;
+		e = faulted_group(t, s, start, end, dhcsr, result);
+	} else if (e == UB_ERR_TIMEOUT) {
 		e = UB_ERR_UNSUPPORTED; /* the message says how long it ran */
-	else if (e == UB_OK && !stopped_right)
-		e = ub_fail(UB_ERR_UNSUPPORTED, "blank check on the core stopped early (DHCSR 0x%08x, result 0x%08x)",
-			    dhcsr, *first);
-	if (!(dhcsr & DHCSR_S_HALT)) {
+	} else if (e == UB_OK && !stored) {
+		e = ub_fail(UB_ERR_UNSUPPORTED, "%s stopped early (DHCSR 0x%08x, result 0x%08x)", s->name, dhcsr,
+			    *result);
+	}
+	if (e != UB_OK) {
 		char why_now[256];
 		snprintf(why_now, sizeof(why_now), "%s", ub_last_error());
 		cm_halt(t->b, t->sys, CM_REGRDY_MS, NULL);
@@ -291,5 +324,23 @@ ub_err h7_core_blank_scan(h7_target *t, uint32_t start, uint32_t end, uint32_t *
 	}
 	if (ocd_mem_write32(t->b, t->sys, CM_DEMCR, demcr) != UB_OK && e == UB_OK)
 		e = UB_ERR_MEM_WRITE;
+	return e;
+}
+
+ub_err h7_core_blank_scan(h7_target *t, uint32_t start, uint32_t end, uint32_t *first)
+{
+	return core_scan_run(t, &blank_scan, start, end, first, NULL);
+}
+
+ub_err h7_core_readable_scan(h7_target *t, uint32_t start, uint32_t end, uint32_t *stop)
+{
+	if ((end - start) % H7_READABLE_BLOCK)
+		return ub_fail(UB_ERR_ARG, "%s: 0x%08x..0x%08x is not whole %u-byte blocks", readable_scan.name, start, end,
+			       H7_READABLE_BLOCK);
+	bool fault = false;
+	ub_err e = core_scan_run(t, &readable_scan, start, end, stop, &fault);
+	if (e == UB_OK && !fault && *stop != end)
+		e = ub_fail(UB_ERR_UNSUPPORTED, "%s stopped at 0x%08x, not at the end 0x%08x", readable_scan.name, *stop,
+			    end);
 	return e;
 }

@@ -170,6 +170,33 @@ def case_healthy():
         check("nothing to do" in run.output, "does not say nothing was done", run.tail())
         check(run.state["flash_sha256"] == first["flash_sha256"], "flash changed")
         check(run.state["option_bytes"] == first["option_bytes"], "option bytes changed")
+        # The core read the flash for ECC errors; nothing to write, so nothing was copied over the probe.
+        check("ECC scan on the core: 0 unreadable" in run.output, "the core did not scan the flash", run.tail())
+        check([s["name"] for s in run.report["steps"]] == ["scan the flash for unreadable words (ECC)"],
+              "steps other than the scan", run.report["steps"])
+        check(run.state["counters"]["mem_ap_words"] - first["counters"]["mem_ap_words"] < 20000,
+              "the probe read the flash (2 MiB is 524288 words)", run.state["counters"])
+        check(not os.path.exists(os.path.join(run.backup, "bank1.bin")), "flash saved with nothing to write")
+    finally:
+        sim.cleanup()
+
+
+def case_ecc_words_found_by_the_core():
+    sim = board("ecc", "flash.ecc_error = 0x08000400\nflash.ecc_error = 0x08100020\n")
+    try:
+        run = unbrick(sim)
+        check(run.rc == 0, "exit status %s" % run.rc, run.tail())
+        check("ECC scan on the core: 2 unreadable" in run.output, "the core's scan did not find both words",
+              run.tail())
+        names = [s["name"] for s in run.report["steps"]]
+        check(names[:2] == ["scan the flash for unreadable words (ECC)", "save option bytes and readable flash"]
+              and names[2:4] == ["erase bank 1", "erase bank 2"], "scan, backup, then erase: not in that order",
+              names)
+        listed = open(os.path.join(run.backup, "unreadable.txt")).read().split()
+        check(listed == ["0x08000400", "0x08100020"], "unreadable.txt", listed)
+        st = run.state
+        check(all(st["flash"][b]["ecc_corrupt_words"] == 0 and st["flash"][b]["erased"] for b in ("bank1", "bank2")),
+              "ECC errors left or banks not erased", st["flash"])
     finally:
         sim.cleanup()
 
@@ -221,6 +248,7 @@ def main():
     tap.case("RDP 2: permanent, nothing written, status 4", case_rdp2)
     tap.case("-dry-run writes nothing; backups are byte-exact", case_dry_run_and_backup)
     tap.case("a healthy chip: nothing changed", case_healthy)
+    tap.case("ECC-corrupt words at level 0: the core finds them, backup, then erase", case_ecc_words_found_by_the_core)
     tap.case("the wrong script: both parts named, nothing written", case_wrong_script)
     tap.case("gdb-multiarch: monitor diagnose, monitor unbrick", case_gdb_monitor)
     return tap.done()

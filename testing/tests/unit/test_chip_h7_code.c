@@ -106,6 +106,40 @@ static void test_blank_scan_finds_a_programmed_word(void **state)
 		   0x08012340u);
 }
 
+/* The ECC scan reads a whole bank and stores END. */
+static void test_readable_scan_of_a_healthy_bank(void **state)
+{
+	const uint32_t regs[] = { 0, 0x08100000u, 1, 0x08200000u, 2, CTL };
+	(void)state;
+	sim_chip *chip = start("part = stm32h743zi\nflash.fill = 0x08100000 0x1000 0x12345678\n", h7_readable_code,
+			       sizeof(h7_readable_code), regs, 6);
+
+	run_until_stopped(chip, 400000);
+	assert_true(tu_rd_ok(chip, 0, TU_DHCSR) & S_HALT);
+	assert_int_equal(tu_rd_ok(chip, 0, DFSR) & 2u, 2u); /* BKPT */
+	assert_int_equal(tu_rd_ok(chip, 0, CTL), 0x08200000u);
+	sim_chip_destroy(chip);
+}
+
+/* A word with a double ECC error: the read faults, the core stops, r0 names its 64-byte block. */
+static void test_readable_scan_stops_at_an_ecc_error(void **state)
+{
+	const uint32_t regs[] = { 0, 0x08000000u, 1, 0x08100000u, 2, CTL };
+	(void)state;
+	sim_chip *chip = halted_chip("part = stm32h743zi\nflash.ecc_error = 0x080123A0\n");
+
+	tu_wr_ok(chip, 0, CTL, 0);
+	run_code(chip, h7_readable_code, sizeof(h7_readable_code), regs, 6);
+	run_until_stopped(chip, 400000);
+	assert_true(tu_rd_ok(chip, 0, TU_DHCSR) & S_LOCKUP);
+	assert_int_equal(tu_rd_ok(chip, 0, CTL), 0); /* no result stored */
+	assert_int_equal(tu_rd_ok(chip, 0, CFSR) & (1u << 9), 1u << 9); /* PRECISERR */
+	tu_wr_ok(chip, 0, TU_DHCSR, TU_DBGKEY | 3u); /* the debugger halts the locked-up core */
+	tu_wr_ok(chip, 0, DCRSR, 0);               /* read r0 */
+	assert_int_equal(tu_rd_ok(chip, 0, DCRDR), 0x08012380u);
+	sim_chip_destroy(chip);
+}
+
 /* The flash loader: 8 flash words from the ring; the core meets the full queue and waits. */
 static void test_loader_waits_out_the_flash_queue(void **state)
 {
@@ -162,6 +196,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_blank_scan_of_an_erased_bank),
 		cmocka_unit_test(test_blank_scan_finds_a_programmed_word),
+		cmocka_unit_test(test_readable_scan_of_a_healthy_bank),
+		cmocka_unit_test(test_readable_scan_stops_at_an_ecc_error),
 		cmocka_unit_test(test_loader_waits_out_the_flash_queue),
 		cmocka_unit_test(test_undefined_instruction_locks_up),
 	};
