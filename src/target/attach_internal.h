@@ -28,7 +28,6 @@
 
 /* Bounds of the waits that no operator is part of. */
 #define ATTACH_DP_POWERUP_MS   200u  /* CDBGPWRUPACK/CSYSPWRUPACK: microseconds on silicon */
-#define ATTACH_REGRDY_MS       100u  /* DCRSR transfer: a few core cycles */
 
 typedef struct attach_ctx {
 	ocd_bridge *b;

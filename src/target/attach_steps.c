@@ -437,14 +437,9 @@ ub_err step_core_wait_halt(attach_ctx *c)
 /* PC of a halted core through DCRSR/DCRDR (REGSEL 15: DebugReturnAddress, facts C). */
 static ub_err read_pc(attach_ctx *c, uint32_t *pc)
 {
-	uint32_t dhcsr;
-	ub_err e = mem_write(c, c->core_ap, CM_DCRSR, "DCRSR", DCRSR_REGSEL_PC);
+	ub_err e = cm_reg_read(c->b, c->core_ap, DCRSR_REGSEL_PC, pc);
 
-	if (!e)
-		e = wait_core_bits(c, CM_DHCSR, "DHCSR.S_REGRDY", DHCSR_S_REGRDY, ATTACH_REGRDY_MS, &dhcsr);
-	if (!e)
-		e = mem_read(c, c->core_ap, CM_DCRDR, "DCRDR (PC)", pc);
-	return e;
+	return e ? attach_wrap(c, e, "read the PC (AP%u DCRSR/DCRDR)", c->core_ap.num) : UB_OK;
 }
 
 static const char *run_state(uint32_t dhcsr)

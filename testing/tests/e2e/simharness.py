@@ -273,7 +273,10 @@ def record_outcome(kind, what, setup, outcome, evidence):
     the chip no worse); evidence: what the test checked on the chip."""
     global _outcomes_started
     check(kind in ("fault", "bad input") and outcome in OUTCOMES, "record_outcome: bad row", kind, outcome)
-    path = os.path.join(OUTCOMES_DIR, os.path.splitext(os.path.basename(sys.argv[0]))[0] + ".jsonl")
+    module = os.path.splitext(os.path.basename(sys.argv[0]))[0]
+    if not module.startswith("test_"):
+        return  # a case run on its own by some other script: its rows are not the test module's
+    path = os.path.join(OUTCOMES_DIR, module + ".jsonl")
     os.makedirs(OUTCOMES_DIR, exist_ok=True)
     with open(path, "a" if _outcomes_started else "w") as f:
         f.write(json.dumps({"kind": kind, "what": what, "setup": setup, "outcome": outcome,
