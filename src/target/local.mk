@@ -6,5 +6,8 @@ src_stm32unbrick_la_SOURCES += \
 	src/target/attach.c \
 	src/target/attach_steps.c \
 	src/target/attach_cmd.c \
+	src/target/cm_code.c \
+	src/target/cm_code.h \
+	src/target/cm_scan_code.h \
 	src/target/cortexm.c \
 	src/target/cortexm.h

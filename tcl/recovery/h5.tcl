@@ -103,7 +103,13 @@ proc stm32unbrick_h5_attach {ctxvar timeout_s} {
 			return
 		}
 	}
-	stm32unbrick_attach_any ctx $timeout_s {normal hot-plug under-reset power-cycle}
+	set order {normal hot-plug under-reset power-cycle}
+	# In Provisioning the boot ROM runs instead of user code and a halt request is not
+	# granted; ST's own scripts connect in hot-plug there (facts B, product states).
+	if {[dict exists $chip product_state] && [string tolower [dict get $chip product_state]] eq "0x17"} {
+		set order {hot-plug normal under-reset power-cycle}
+	}
+	stm32unbrick_attach_any ctx $timeout_s $order
 	dict set ctx chip [stm32unbrick_h5_identify]
 }
 

@@ -23,6 +23,7 @@ static void write_counters(const h5_chip *chip, json_out *j)
 	json_uint(j, "mem_ap_words", chip->ap0.words_transferred + chip->ap1.words_transferred);
 	json_uint(j, "fw_instructions_before_halt", chip->core.before_halt);
 	json_uint(j, "fw_instructions_total", chip->core.total);
+	json_uint(j, "code_instructions", chip->core.code_instructions);
 	json_uint(j, "system_resets", chip->system_resets);
 	json_uint(j, "power_cycles", chip->power_cycles);
 	json_uint(j, "guest_errors", sim_log_guest_error_count());

@@ -203,10 +203,9 @@ ub_err h7_loader_program(h7_target *t, const h7_loader_run *r, h7_loader_result 
 /* The core (halted) reads [start, end) and reports in `first` the first 16-byte group not erased,
  * or `end`.  UB_ERR_UNSUPPORTED when it cannot (core not halted, a read faulted): read instead. */
 ub_err h7_core_blank_scan(h7_target *t, uint32_t start, uint32_t end, uint32_t *first);
-/* The core (halted) reads every word of [start, end), whole H7_READABLE_BLOCKs: `stop` is `end` when
+/* The core (halted) reads every word of [start, end), whole 64-byte blocks: `stop` is `end` when
  * all were readable, else the block where a read faulted (an uncorrectable ECC error; the core is
  * left halted).  UB_ERR_UNSUPPORTED when the core cannot help: read through the debugger instead. */
-#define H7_READABLE_BLOCK 64u
 ub_err h7_core_readable_scan(h7_target *t, uint32_t start, uint32_t end, uint32_t *stop);
 
 /* FLASH_SRx of a bank, for diagnose. */

@@ -6,7 +6,7 @@
 @ never answers WAIT.
 @
 @ Source of src/flash/nor/stm32h7x_loader.h: after a change, run
-@ scripts/gen-h7-loader (llvm-mc); `make check` compares the two.
+@ scripts/gen-core-code (llvm-mc); `make check` compares the two.
 @ ARMv6-M 16-bit Thumb only: the simulator's interpreter (testing/sim/thumb.c)
 @ executes exactly that set.
 @

@@ -24,7 +24,7 @@ E2E_TESTS += testing/tests/e2e/test_production.py
 # Deterministic performance counters of docs/performance.md (issue 6; `make bench` for the rest).
 E2E_TESTS += testing/tests/e2e/test_counters.py
 E2E_TESTS += testing/tests/e2e/test_flash_queue_h7.py
-E2E_TESTS += testing/tests/e2e/test_h7_loader_source.py
+E2E_TESTS += testing/tests/e2e/test_core_code_source.py
 E2E_TESTS += testing/tests/e2e/test_core_assist_h7.py
 E2E_TESTS += testing/tests/e2e/test_bad_input.py
 E2E_TESTS += testing/tests/e2e/test_bad_input_secrets.py

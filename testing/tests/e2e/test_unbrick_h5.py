@@ -109,6 +109,11 @@ def case_seed004_provisioning():
         secret = open(pw).read()
         check(secret not in run.output and secret not in run.report_text, "the generated password was printed")
         check(os.path.isfile(os.path.join(run.backup, "option-bytes.txt")), "option bytes not saved")
+        # Provisioning: hot-plug first (a halt is not granted there), and after the regression the
+        # halted core read the erased flash, not the probe.
+        check("normal failed" not in run.output, "a halting attach was tried in Provisioning", run.tail(60))
+        check(st["counters"]["code_instructions"] > 0 and "the debugger reads the flash" not in run.output,
+              "the blank check after the regression did not use the core", run.tail(60))
         normal_attach_works(sim)
     finally:
         sim.cleanup()

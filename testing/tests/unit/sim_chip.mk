@@ -59,8 +59,10 @@ TESTS += testing/tests/unit/test_chip_h7_dual
 
 check_PROGRAMS += testing/tests/unit/test_chip_h7_code
 testing_tests_unit_test_chip_h7_code_SOURCES = testing/tests/unit/test_chip_h7_code.c \
-	testing/tests/unit/chip_h7_testutil.h src/flash/nor/stm32h7x_loader.h $(sim_chip_all_sources)
-testing_tests_unit_test_chip_h7_code_CPPFLAGS = -I$(top_srcdir)/testing/sim -I$(top_srcdir)/src/flash/nor
+	testing/tests/unit/chip_h7_testutil.h src/flash/nor/stm32h7x_loader.h src/target/cm_scan_code.h \
+	$(sim_chip_all_sources)
+testing_tests_unit_test_chip_h7_code_CPPFLAGS = -I$(top_srcdir)/testing/sim -I$(top_srcdir)/src/flash/nor \
+	-I$(top_srcdir)/src/target
 testing_tests_unit_test_chip_h7_code_LDADD = $(CMOCKA_LIBS) $(CRYPTO_LIBS) -lm
 TESTS += testing/tests/unit/test_chip_h7_code
 

@@ -13,6 +13,7 @@
 
 #include "chip_h7_testutil.h"
 #include "flash_h7.h"
+#include "cm_scan_code.h"
 #include "stm32h7x_loader.h"
 
 #define DCRSR 0xE000EDF4u
@@ -83,7 +84,7 @@ static unsigned run_until_stopped(sim_chip *chip, unsigned max_syncs)
 static void blank_scan(const char *text, uint32_t start_addr, uint32_t end, uint32_t expect)
 {
 	const uint32_t regs[] = { 0, start_addr, 1, end, 2, CTL };
-	sim_chip *chip = start(text, h7_blank_code, sizeof(h7_blank_code), regs, 6);
+	sim_chip *chip = start(text, cm_blank_code, sizeof(cm_blank_code), regs, 6);
 
 	run_until_stopped(chip, 400000);
 	assert_true(tu_rd_ok(chip, 0, TU_DHCSR) & S_HALT);
@@ -111,8 +112,8 @@ static void test_readable_scan_of_a_healthy_bank(void **state)
 {
 	const uint32_t regs[] = { 0, 0x08100000u, 1, 0x08200000u, 2, CTL };
 	(void)state;
-	sim_chip *chip = start("part = stm32h743zi\nflash.fill = 0x08100000 0x1000 0x12345678\n", h7_readable_code,
-			       sizeof(h7_readable_code), regs, 6);
+	sim_chip *chip = start("part = stm32h743zi\nflash.fill = 0x08100000 0x1000 0x12345678\n", cm_readable_code,
+			       sizeof(cm_readable_code), regs, 6);
 
 	run_until_stopped(chip, 400000);
 	assert_true(tu_rd_ok(chip, 0, TU_DHCSR) & S_HALT);
@@ -129,7 +130,7 @@ static void test_readable_scan_stops_at_an_ecc_error(void **state)
 	sim_chip *chip = halted_chip("part = stm32h743zi\nflash.ecc_error = 0x080123A0\n");
 
 	tu_wr_ok(chip, 0, CTL, 0);
-	run_code(chip, h7_readable_code, sizeof(h7_readable_code), regs, 6);
+	run_code(chip, cm_readable_code, sizeof(cm_readable_code), regs, 6);
 	run_until_stopped(chip, 400000);
 	assert_true(tu_rd_ok(chip, 0, TU_DHCSR) & S_LOCKUP);
 	assert_int_equal(tu_rd_ok(chip, 0, CTL), 0); /* no result stored */

@@ -1,8 +1,8 @@
-@ STM32H7 readability scan on the core: reads every word of a flash range so
+@ Readability scan on the core (any Cortex-M): reads every word of a flash range so
 @ that a word with an uncorrectable ECC error shows itself (the controller
 @ flags such a word only when it is read: facts A.2, DBECCERR), without the debugger
-@ carrying the data over JTAG.  Assembled by scripts/gen-h7-loader into
-@ stm32h7x_loader.h; ARMv6-M 16-bit Thumb only (see stm32h7x_loader.S).
+@ carrying the data over JTAG.  Assembled by scripts/gen-core-code into
+@ cm_scan_code.h; ARMv6-M 16-bit Thumb only (see cm_blank.S).
 @
 @ Entry: r0 = first address, r1 = end (exclusive; r1 - r0 a multiple of 64),
 @ r2 = a RAM word for the result.

@@ -1,7 +1,8 @@
-@ STM32H7 blank check on the core: reads a flash range at the core's own speed
-@ (milliseconds per MiB instead of a second of JTAG per MiB) and reports the
-@ first 16 bytes that are not all 0xFF.  Assembled by scripts/gen-h7-loader
-@ into stm32h7x_loader.h; ARMv6-M 16-bit Thumb only (see stm32h7x_loader.S).
+@ Blank check on the core (any Cortex-M: STM32H7, STM32H5): reads a flash range
+@ at the core's own speed (milliseconds per MiB instead of a second of JTAG per
+@ MiB) and reports the first 16 bytes that are not all 0xFF.  Assembled by
+@ scripts/gen-core-code into cm_scan_code.h; ARMv6-M 16-bit Thumb only, which
+@ every Cortex-M executes and the simulator's interpreter decodes.
 @
 @ Entry: r0 = first address, r1 = end (exclusive; r1 - r0 a multiple of 16),
 @ r2 = a RAM word for the result.
