@@ -358,10 +358,61 @@ static void code_bkpt(core_h7 *c, uint32_t imm)
 }
 
 /* Returns how many instructions retired; stops at a halt, a fault, WFI or a stalled bus. */
+/*
+ * Wait loops.  A core that polls RAM for the debugger's next write (the flash loader waiting for
+ * data) would spend the simulator's time going round its loop.  Within one call nothing but the
+ * core changes memory (the debugger is not served meanwhile, and the flash sees the chip's pinned
+ * step time), so a core back at the same PC with the same registers and no store in between would
+ * go round for the rest of the call: those instructions are counted as executed, not interpreted.
+ */
+#define SPIN_SNAPSHOT_EVERY 256u
+
+typedef struct store_count {
+	const sim_bus *bus;
+	uint64_t stores;
+} store_count;
+
+static sim_bus_result counted_read(void *ctx, uint32_t addr, unsigned size, uint32_t *value)
+{
+	const store_count *sc = ctx;
+	return sc->bus->read(sc->bus->ctx, addr, size, value);
+}
+
+static sim_bus_result counted_write(void *ctx, uint32_t addr, unsigned size, uint32_t value)
+{
+	store_count *sc = ctx;
+	sc->stores++;
+	return sc->bus->write(sc->bus->ctx, addr, size, value);
+}
+
+typedef struct spin_watch {
+	thumb_regs at;
+	uint64_t stores;
+	uint64_t taken;  /* instruction count when `at` was taken */
+	bool valid;
+} spin_watch;
+
+/* True when the core is back in the state of the snapshot with nothing stored since: a wait loop. */
+static bool spinning(spin_watch *w, const thumb_regs *r, uint64_t stores, uint64_t done)
+{
+	if (w->valid && r->r[15] == w->at.r[15] && stores == w->stores && memcmp(r, &w->at, sizeof(*r)) == 0)
+		return true;
+	if (!w->valid || done - w->taken >= SPIN_SNAPSHOT_EVERY) {
+		w->at = *r;
+		w->stores = stores;
+		w->taken = done;
+		w->valid = true;
+	}
+	return false;
+}
+
 static uint64_t run_code(core_h7 *c, uint64_t budget)
 {
 	thumb_regs r;
 	uint64_t done = 0;
+	store_count sc = { &c->env.bus, 0 };
+	const sim_bus bus = { counted_read, counted_write, &sc };
+	spin_watch watch = { .valid = false };
 
 	if (!(c->dbg->xpsr & XPSR_T)) {
 		code_fault(c, THUMB_INVSTATE, c->dbg->pc); /* EPSR.T = 0: the first instruction faults */
@@ -376,7 +427,11 @@ static uint64_t run_code(core_h7 *c, uint64_t budget)
 			cortexm_dbg_halt(c->dbg, CM_DFSR_BKPT);
 			break;
 		}
-		thumb_result res = thumb_step(&r, &c->env.bus, &info);
+		if (spinning(&watch, &r, sc.stores, done)) {
+			done = budget;
+			break;
+		}
+		thumb_result res = thumb_step(&r, &bus, &info);
 
 		if (res == THUMB_OK || res == THUMB_WFI)
 			done++;

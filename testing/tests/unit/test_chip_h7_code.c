@@ -141,6 +141,28 @@ static void test_readable_scan_stops_at_an_ecc_error(void **state)
 	sim_chip_destroy(chip);
 }
 
+/* A core polling RAM for the debugger's word goes round its loop (the simulator counts those rounds
+ * without interpreting each) and leaves it as soon as the debugger has written the word. */
+static void test_wait_loop_ends_at_the_debuggers_write(void **state)
+{
+	/* loop: ldr r1, [r0]; cmp r1, #0; beq loop; bkpt #0 */
+	static const uint8_t poll[] = { 0x01, 0x68, 0x00, 0x29, 0xfc, 0xd0, 0x00, 0xbe };
+	const uint32_t regs[] = { 0, CTL };
+	(void)state;
+	sim_chip *chip = halted_chip("part = stm32h743zi\n");
+
+	tu_wr_ok(chip, 0, CTL, 0);
+	run_code(chip, poll, sizeof(poll), regs, 2);
+	tu_advance(chip, 1000);
+	assert_false(tu_rd_ok(chip, 0, TU_DHCSR) & (S_HALT | S_LOCKUP));
+	assert_true(chip->cpu[H7_CM7].core.code_instructions >= 30000); /* 1 ms of polling at 32 per us */
+	tu_wr_ok(chip, 0, CTL, 1);
+	run_until_stopped(chip, 10);
+	assert_true(tu_rd_ok(chip, 0, TU_DHCSR) & S_HALT);
+	assert_int_equal(tu_rd_ok(chip, 0, DFSR) & 2u, 2u); /* BKPT */
+	sim_chip_destroy(chip);
+}
+
 /* The flash loader: 8 flash words from the ring; the core meets the full queue and waits. */
 static void test_loader_waits_out_the_flash_queue(void **state)
 {
@@ -199,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_blank_scan_finds_a_programmed_word),
 		cmocka_unit_test(test_readable_scan_of_a_healthy_bank),
 		cmocka_unit_test(test_readable_scan_stops_at_an_ecc_error),
+		cmocka_unit_test(test_wait_loop_ends_at_the_debuggers_write),
 		cmocka_unit_test(test_loader_waits_out_the_flash_queue),
 		cmocka_unit_test(test_undefined_instruction_locks_up),
 	};
