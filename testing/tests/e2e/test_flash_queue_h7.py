@@ -29,7 +29,8 @@ def chip(name):
     return Sim("part = stm32h743zi\nrev = V\n", name=name, time_scale=SLOW).start()
 
 
-def case_streaming_overruns_the_queue():
+def stream_once():
+    """OpenOCD writes eight flash words in one write_memory; returns (lost words, session died)."""
     sim = chip("stream")
     try:
         data = " ".join("0x%08x" % (0x5A000000 + i) for i in range(WORDS))
@@ -41,11 +42,25 @@ def case_streaming_overruns_the_queue():
         check(c["dp_waits"] >= 1, "the DP never answered WAIT", c)
         check("DAP transaction stalled (WAIT)" in run.output, "OpenOCD saw no WAIT", run.tail())
         flash = run.state["flash"]["bank1"]
-        check(1 <= flash["programmed_words"] < WORDS * 4 // 32, "not some words lost", flash)
+        lost = 1 <= flash["programmed_words"] < WORDS * 4 // 32
         # STICKYORUN stays set: OpenOCD's reads now return zeros, not the word the chip holds.
-        check("5a000000" not in run.output.lower(), "the session survived the overrun", run.tail())
+        died = "5a000000" not in run.output.lower()
+        return lost, died, flash
     finally:
         sim.cleanup()
+
+
+def case_streaming_overruns_the_queue():
+    # Every run meets the WAIT.  Whether a second WAIT falls into OpenOCD's replay depends on how
+    # the host schedules OpenOCD and the simulator (under ASan on a loaded machine the replay once
+    # landed whole), so up to three runs, and one of them must show the loss and the dead session.
+    seen = []
+    for _ in range(3):
+        lost, died, flash = stream_once()
+        seen.append(flash)
+        if lost and died:
+            return
+    check(False, "three runs, no words lost and no session lost", seen)
 
 
 def case_paced_program_never_waits():
