@@ -138,7 +138,7 @@ ub_err cm_scan_run(const cm_work *w, const cm_scan *s, uint32_t start, uint32_t 
 	if (e == UB_OK)
 		e = run_scan(w, s, start, end, result, &dhcsr);
 	bool stored = e == UB_OK && (dhcsr & DHCSR_S_HALT) && !(dhcsr & DHCSR_S_LOCKUP) && *result >= start &&
-		      *result <= end && (*result - start) % 16 == 0;
+		      *result <= end && (*result - start) % s->align == 0;
 	if (e == UB_OK && !stored && fault && *result == 0) {
 		*fault = true;
 		e = faulted_at(w, s, start, end, dhcsr, result);

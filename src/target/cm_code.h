@@ -35,7 +35,7 @@ typedef struct cm_scan {
 	const char *name;
 	const uint8_t *code;
 	size_t len;
-	uint32_t align; /* START and END must be multiples of this apart */
+	uint32_t align; /* END - START, and where the scan stops, are multiples of this */
 } cm_scan;
 
 extern const cm_scan cm_blank_scan, cm_readable_scan;

@@ -153,8 +153,9 @@ proc stm32unbrick_h5_inspect {ctxvar} {
 	}
 }
 
-# No read-only scan on the H5 yet (its core does not run our code): the backup,
-# taken before the plan, is the scan.
+# No ECC scan before the plan on the H5 (its plan does not look for unreadable
+# words, and in the states it recovers the core cannot be halted to read): the
+# backup, taken before the plan, reads the flash.
 proc stm32unbrick_h5_scan {ctxvar} {
 	return 0
 }

@@ -241,7 +241,6 @@ proc stm32unbrick_h7_scan_banks {ctxvar} {
 proc stm32unbrick_h7_scan_range {ctx start end unreadablevar} {
 	upvar 1 $unreadablevar unreadable
 	set word [dict get $ctx chip word_bytes]
-	set tmp [file join $::stm32unbrick_backup_dir_now scan.part]
 	set at $start
 	while {$at < $end} {
 		if {[catch {stm32unbrick h7 readable_until $at $end} stop]} {
@@ -254,11 +253,10 @@ proc stm32unbrick_h7_scan_range {ctx start end unreadablevar} {
 		# The core names the 64-byte block; the probe finds the flash word(s) in it.
 		set found 0
 		for {set w $stop} {$w < $stop + 64} {incr w $word} {
-			if {[catch {stm32unbrick mem dump [dict get $ctx attach core_ap] $w $word $tmp}]} {
+			if {[catch {stm32unbrick mem read [dict get $ctx attach core_ap] $w [expr {$word / 4}]}]} {
 				lappend unreadable [format 0x%08x $w]
 				incr found
 			}
-			catch {file delete $tmp}
 		}
 		if {!$found} {
 			stm32unbrick_say unbrick "ECC scan: the core could not read the block at [format 0x%08x $stop], the\

@@ -357,7 +357,6 @@ static void code_bkpt(core_h7 *c, uint32_t imm)
 	code_fault(c, THUMB_BKPT, imm);
 }
 
-/* Returns how many instructions retired; stops at a halt, a fault, WFI or a stalled bus. */
 /*
  * Wait loops.  A core that polls RAM for the debugger's next write (the flash loader waiting for
  * data) would spend the simulator's time going round its loop.  Within one call nothing but the
@@ -406,6 +405,7 @@ static bool spinning(spin_watch *w, const thumb_regs *r, uint64_t stores, uint64
 	return false;
 }
 
+/* Returns how many instructions retired; stops at a halt, a fault, WFI or a stalled bus. */
 static uint64_t run_code(core_h7 *c, uint64_t budget)
 {
 	thumb_regs r;

@@ -226,11 +226,10 @@ static int scan_command(Jim_Interp *interp, ocd_bridge *b, Jim_Obj *const *argv,
 		e = ub_arg_u32(interp, argv[0], name, "START", &start);
 	if (e == UB_OK)
 		e = ub_arg_u32(interp, argv[1], name, "END", &end);
-	if (e == UB_OK && (start < H7_BANK1_BASE || end <= start || (end - start) % 16))
-		e = ub_fail(UB_ERR_ARG, "%s: 0x%08x..0x%08x is not a flash range of whole 16-byte groups", name, start,
-			    end);
+	if (e == UB_OK && (start < H7_BANK1_BASE || end <= start))
+		e = ub_fail(UB_ERR_ARG, "%s: 0x%08x..0x%08x is not a flash range", name, start, end);
 	if (e == UB_OK)
-		e = scan(&chip, start, end, &stop);
+		e = scan(&chip, start, end, &stop); /* checks the range is whole blocks of that scan */
 	if (e != UB_OK)
 		return ub_tcl_status(interp, e);
 	Jim_SetResult(interp, ub_hex_obj(interp, stop));
@@ -244,18 +243,17 @@ static int scan_command(Jim_Interp *interp, ocd_bridge *b, Jim_Obj *const *argv,
  */
 static int cmd_erased_until(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *const *argv)
 {
-	(void)argc;
 	return scan_command(interp, b, argv, "h7 erased_until", h7_core_blank_scan);
 }
 
 /*
  * `h7 readable_until START END`: the core (halted) reads every word of [START, END) (whole 64-byte
- * blocks) and answers END, or the first block holding a word whose read faulted (a double ECC error).  Fails
- * (UNSUPPORTED) when the core cannot help.  unbrick's ECC scan, which needs no copy of the data.
+ * blocks) and answers END, or the first block holding a word whose read faulted (a double ECC
+ * error).  Fails (UNSUPPORTED) when the core cannot help.  unbrick's ECC scan, which needs no copy
+ * of the data.
  */
 static int cmd_readable_until(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *const *argv)
 {
-	(void)argc;
 	return scan_command(interp, b, argv, "h7 readable_until", h7_core_readable_scan);
 }
 
