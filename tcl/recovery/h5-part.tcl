@@ -37,4 +37,5 @@ proc stm32unbrick_h5_part {part dev_id} {
 			"install stm32unbrick or add -s <its share/openocd/site> before -f"]
 	}
 	stm32unbrick_reset_lines
+	stm32unbrick_skip_init_delays
 }

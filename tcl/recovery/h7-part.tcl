@@ -46,6 +46,7 @@ proc stm32unbrick_h7_part {part dev_id features} {
 	stm32unbrick_choose_adapter
 	stm32unbrick_h7_source_target
 	stm32unbrick_reset_lines
+	stm32unbrick_skip_init_delays
 }
 
 # Our target file, at global level as board files source it.  The part's knobs apply unless the

@@ -162,6 +162,37 @@ def case_module_through_memaps():
         cr3 = "0x%08x" % int(run.state["pwr"]["cr3"], 16)
         check(re.search(r"^AP1 %s$" % cr3, run.output, re.M), "PWR_CR3 through AP1 (D3 domain)", cr3, run.tail())
 
+DELAYS = "echo \"DELAYS $when [adapter srst delay] [jtag_ntrst_delay]\""
+
+
+def delays_line(output, when):
+    m = re.search(r"^DELAYS %s adapter srst delay: (\d+)\s+jtag_ntrst_delay: (\d+)$" % when, output, re.M)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def case_init_skips_reset_delays():
+    # OpenOCD's init releases both reset lines once and waits both delays; the recovery config
+    # zeroes them for init only.  jtag_init (the Tcl proc init calls right after that release)
+    # shows what init waited; after init they must be the target file's again.
+    show_during = "proc jtag_init {} {set when during; %s; jtag arp_init}" % DELAYS
+    with Sim(H743, name="delays") as sim:
+        run = openocd(sim, show_during, "init", "set when after", DELAYS, "shutdown", files=["recovery/h743.cfg"])
+        check(run.rc == 0, "openocd failed", run.tail())
+        check(delays_line(run.output, "during") == (0, 0), "init waited a reset delay", run.tail())
+        check(delays_line(run.output, "after") == (100, 100), "target file's delays not back after init",
+              run.tail())
+        # A delay the user sets after the recovery config is theirs, at init and after it.
+        run = openocd(sim, "adapter srst delay 300", show_during, "init", "set when after", DELAYS, "shutdown",
+                      files=["recovery/h743.cfg"])
+        check(run.rc == 0, "openocd failed", run.tail())
+        check(delays_line(run.output, "during") == (300, 0), "user's srst delay not used at init", run.tail())
+        check(delays_line(run.output, "after") == (300, 100), "user's srst delay replaced after init", run.tail())
+    with Sim("part = stm32h563zi\n", name="delays5") as sim:
+        run = openocd(sim, show_during, "init", "set when after", DELAYS, "shutdown", files=["recovery/h563.cfg"])
+        check(run.rc == 0, "openocd failed", run.tail())
+        check(delays_line(run.output, "during") == (0, 0), "H5: init waited a reset delay", run.tail())
+        check(delays_line(run.output, "after") == (100, 100), "H5: target file's delays not back", run.tail())
+
 
 def main():
     tap = Tap()
@@ -183,6 +214,8 @@ def main():
              case_recovery_picks_stlink_dap)
     tap.case("HLA adapter: one line says what recovery cannot do, no AP targets", case_hla_line)
     tap.case("module attaches through our mem_ap targets (AP0, AP1 on demand, AP2)", case_module_through_memaps)
+    tap.case("recovery config: init waits no reset delay, later resets keep the target file's",
+             case_init_skips_reset_delays)
     return tap.done()
 
 
