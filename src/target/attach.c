@@ -61,6 +61,13 @@ const ub_family ub_family_stm32h7 = {
 	.sysmem_base = 0x1FF00000u, /* BOOT_ADD1 factory value (facts A.4); 128 KiB */
 	.sysmem_end = 0x1FF1FFFFu,
 	.debug_device_unlock = NULL, /* nothing gates the APs but RDP, which does not close debug */
+	/* FLASH_SR1/2: BSY 0, QW 2 (WBNE, a half-written word the halted firmware left, never clears by
+	 * itself); OPTSR_CUR.OPT_BUSY 0 (facts A.2).  A bank erase takes up to 8 x 2.2 s and a
+	 * regression erases both banks: h7.tcl's regression bound. */
+	.flash_busy = { { "FLASH_SR1", 0x52002010u, 0x5u, false },
+			{ "FLASH_OPTSR_CUR", 0x5200201Cu, 0x1u, false },
+			{ "FLASH_SR2", 0x52002110u, 0x5u, true } },
+	.flash_idle_timeout_ms = 60000u,
 };
 
 const ub_family ub_family_stm32h5 = {
@@ -74,6 +81,10 @@ const ub_family ub_family_stm32h5 = {
 	.sysmem_base = 0x0BF80000u, /* facts B.2 (non-secure system flash) */
 	.sysmem_end = 0x0BF8FFFFu,  /* 64 KiB: CMSIS-H5 FLASH_SYSTEM_SIZE, seen in a derived header only */
 	.debug_device_unlock = h5_check_core_ap,
+	/* FLASH_NSSR.BSY (bit 0), also set while option bytes change (facts B.2); one register for
+	 * both banks.  Bounded like stm32h5x's longest operation, a mass erase (H5_TIMEOUT_MASS_MS). */
+	.flash_busy = { { "FLASH_NSSR", 0x40022020u, 0x1u, false } },
+	.flash_idle_timeout_ms = 60000u,
 };
 
 /* ---- names ------------------------------------------------------------------------------------- */
@@ -231,6 +242,7 @@ static const attach_step release_steps[] = {
 	STEP("BackgroundPollOff", step_poll_off),
 	STEP("DebugPortStart", step_dp_start),
 	STEP("CoreApCheck", step_core_ap_check),
+	STEP("FlashIdleWait", step_flash_idle_wait),
 	STEP("ResetCatchClear", step_reset_catch_clear),
 	STEP("DebugCoreStop", step_core_stop),
 	STEP("ResetHardwareAssert", step_reset_assert),

@@ -36,6 +36,17 @@ const char *ub_attach_name(ub_attach_strategy s);      /* "normal", "hot-plug", 
 int ub_attach_from_name(const char *name);             /* -1 when unknown */
 
 /* What differs between families (one const table row per family). */
+/* A flash status register and the bits that are set while the flash erases, programs or changes
+ * option bytes: a reset then would leave it half done (corrupt sectors, ECC errors, RDP 0xBB). */
+typedef struct ub_flash_busy_reg {
+	const char *name;
+	uint32_t addr;        /* through the core's AP (the system bus) */
+	uint32_t mask;
+	bool second_bank;     /* skipped with ub_attach_opts.single_bank */
+} ub_flash_busy_reg;
+
+#define UB_FLASH_BUSY_REGS 3u
+
 typedef struct ub_family {
 	const char *name;          /* "stm32h7", "stm32h5" */
 	ub_ap core_ap;             /* AP of the main core (H7: 0, H5: 1) */
@@ -50,6 +61,9 @@ typedef struct ub_family {
 	 * STM32H7).  Returns a one-line note for the step's log line in `note`. */
 	ub_err (*debug_device_unlock)(ocd_bridge *b, const struct ub_family *f, ub_ap core_ap, char *note,
 				      size_t note_len);
+	/* FlashIdleWait: what must read idle before we pull NRST (unused entries have no name) ... */
+	ub_flash_busy_reg flash_busy[UB_FLASH_BUSY_REGS];
+	unsigned flash_idle_timeout_ms; /* ... and how long the longest operation may take */
 } ub_family;
 
 extern const ub_family ub_family_stm32h7;
@@ -60,6 +74,7 @@ typedef struct ub_attach_opts {
 	unsigned operator_timeout_ms; /* bound for an operator step (power cycle, BOOT0) */
 	unsigned halt_timeout_ms;     /* bound for a core to report S_HALT */
 	bool halt;                    /* halt the core at the end (not for hot-plug) */
+	bool single_bank;             /* the part has one flash bank: FlashIdleWait skips the second's status */
 } ub_attach_opts;
 
 typedef struct ub_attach_result {

@@ -1,5 +1,5 @@
 /*
- * `stm32unbrick attach STRATEGY ?-timeout S? ?-halt-timeout MS? ?-nohalt? ?-family stm32h7|stm32h5?`
+ * `stm32unbrick attach STRATEGY ?-timeout S? ?-halt-timeout MS? ?-nohalt? ?-single-bank? ?-family stm32h7|stm32h5?`
  *
  * Runs one attach strategy (attach.h) and returns a dict:
  *   {strategy S core_ap N idcode 0x.. halted 0|1 pc 0x.. dhcsr 0x.. power_cycled 0|1 in_bootloader 0|1}
@@ -64,9 +64,14 @@ static ub_err parse_options(Jim_Interp *interp, int argc, Jim_Obj *const *argv, 
 			o->halt = false;
 			continue;
 		}
+		if (!strcmp(opt, "-single-bank")) {
+			o->single_bank = true;
+			continue;
+		}
 		if (strcmp(opt, "-timeout") && strcmp(opt, "-halt-timeout") && strcmp(opt, "-family"))
 			return ub_fail(UB_ERR_ARG,
-				       "attach: unknown option '%s' (-timeout S, -halt-timeout MS, -nohalt, -family F)",
+				       "attach: unknown option '%s' (-timeout S, -halt-timeout MS, -nohalt, -single-bank, "
+				       "-family F)",
 				       opt);
 		if (!has_value)
 			return ub_fail(UB_ERR_ARG, "attach: %s needs a value", opt);
@@ -102,7 +107,7 @@ static Jim_Obj *result_dict(Jim_Interp *interp, const ub_attach_result *r)
 
 static int cmd_attach(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *const *argv)
 {
-	ub_attach_opts o = { &ub_family_stm32h7, ATTACH_DEFAULT_OPERATOR_S * 1000u, ATTACH_DEFAULT_HALT_MS, true };
+	ub_attach_opts o = { &ub_family_stm32h7, ATTACH_DEFAULT_OPERATOR_S * 1000u, ATTACH_DEFAULT_HALT_MS, true, false };
 	ub_attach_strategy s = UB_ATTACH_NORMAL;
 	ub_attach_result r;
 	ub_err e = parse_strategy(argv[0], &s);
@@ -118,8 +123,8 @@ static int cmd_attach(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *cons
 }
 
 static const ub_subcmd attach_subcmds[] = {
-	{ "attach", NULL, "STRATEGY ?-timeout S? ?-halt-timeout MS? ?-nohalt? ?-family stm32h7|stm32h5?", 1, 8,
-	  cmd_attach },
+	{ "attach", NULL, "STRATEGY ?-timeout S? ?-halt-timeout MS? ?-nohalt? ?-single-bank? ?-family stm32h7|stm32h5?",
+	  1, 9, cmd_attach },
 };
 
 const ub_cmd_table ub_attach_commands = { attach_subcmds, sizeof(attach_subcmds) / sizeof(attach_subcmds[0]) };

@@ -73,6 +73,7 @@ attach_step_fn step_core_start;          /* DebugCoreStart: C_DEBUGEN */
 attach_step_fn step_core_start_halt;     /* DebugCoreStart under NRST: C_DEBUGEN | C_HALT */
 attach_step_fn step_core_halt;           /* CoreHalt */
 attach_step_fn step_core_stop;           /* DebugCoreStop: C_DEBUGEN and C_HALT cleared, the core runs */
+attach_step_fn step_flash_idle_wait;     /* FlashIdleWait (attach_flash.c): nothing for NRST to cut short */
 attach_step_fn step_reset_catch_set;     /* ResetCatchSet */
 attach_step_fn step_reset_catch_clear;   /* ResetCatchClear */
 attach_step_fn step_core_wait_halt;      /* CoreWaitHalt: the reset catch halted the core */

@@ -5,6 +5,7 @@ src_stm32unbrick_la_SOURCES += \
 	src/target/attach_internal.h \
 	src/target/attach.c \
 	src/target/attach_steps.c \
+	src/target/attach_flash.c \
 	src/target/attach_cmd.c \
 	src/target/cm_code.c \
 	src/target/cm_code.h \

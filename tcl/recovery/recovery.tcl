@@ -178,7 +178,9 @@ if {![info exists stm32unbrick_run_test_ms]} {
 # Returns the attach result after the firmware ran, or "" when the chip no
 # longer answers (a plain attach: Stop mode keeps AP2 alive but not AP0).
 proc stm32unbrick_survives_reset {} {
-	if {[catch {stm32unbrick attach release -timeout 5 -family $::stm32unbrick_family}]} {
+	# The release waits for an erase or option change in progress first: NRST would cut it short.
+	set banks [expr {[info exists ::stm32unbrick_dual_bank] && !$::stm32unbrick_dual_bank ? "-single-bank" : ""}]
+	if {[catch {stm32unbrick attach release -timeout 5 {*}$banks -family $::stm32unbrick_family}]} {
 		return ""
 	}
 	# OpenOCD already waited `adapter srst delay` after releasing NRST, with the

@@ -76,7 +76,7 @@ proc stm32unbrick_register_help {} {
 		{srst assert}   {}                   "drive the reset line (SRST) low"
 		{srst deassert} {}                   "release the reset line (SRST)"
 		stats           {}                   "number of OpenOCD commands the module evaluated"
-		attach          "STRATEGY ?-timeout S? ?-halt-timeout MS? ?-nohalt? ?-family stm32h7|stm32h5?"
+		attach          "STRATEGY ?-timeout S? ?-halt-timeout MS? ?-nohalt? ?-single-bank? ?-family stm32h7|stm32h5?"
 		                                     "connect by STRATEGY (an unknown one lists them), return a dict"
 		exit_status     "?N?"                "status the OpenOCD process exits with after shutdown (unbrick's)"
 		{h7 identify}   "?SYS_AP?"           "STM32H7: read DEV_ID, revision, flash size, banks, cores; a dict"

@@ -12,7 +12,9 @@
  *   ::m_core_ap, ::m_dbg_ap, ::m_dbgmcu   where the core and DBGMCU are (H7: 0, 2, 0xe00e1000);
  *   ::m_ap_idr                AP IDR per AP (0: no such AP);
  *   ::m_dbgmcu_ro 1           DBGMCU_CR ignores writes;
- *   ::m_fw_ran                set when NRST was released without a halt armed.
+ *   ::m_fw_ran                set when NRST was released without a halt armed;
+ *   ::m_flash_busy {ADDR UNTIL ...}  the flash status register at ADDR (through the core's AP)
+ *                             reads busy (0x5: BSY, QW / OPT_BUSY) until the fake time UNTIL.
  * NRST held: the core's system bus faults, its PPB debug registers answer (Armv7-M debug logic is
  * reset by power-on only), DBGMCU answers through the debug AP (facts A.1).
  */
@@ -27,7 +29,7 @@ static const char chip_model[] =
 	"  set ::m_srst 0; set ::m_fw_ran 0; set ::m_transport jtag\n"
 	"  set ::m_core_ap 0; set ::m_dbg_ap 2; set ::m_dbgmcu 0xe00e1000\n"
 	"  set ::m_idcode 0x20030450; set ::m_dbgmcu_cr 0; set ::m_dbgmcu_sr 0; set ::m_dbgmcu_ro 0\n"
-	"  set ::m_cr_written_under_srst -1\n"
+	"  set ::m_cr_written_under_srst -1; set ::m_flash_busy {}\n"
 	"  set ::m_ap_idr {0 0x84770001 1 0x84770001 2 0x54770002 3 0}\n"
 	"}\n"
 	/* Power-on reset of everything the attach touches (the probe may still hold NRST). */
@@ -86,6 +88,10 @@ static const char chip_model[] =
 	"  if {$::m_srst && $addr < 0xe0000000} { return -code -4 {read_memory: failed to read memory} }\n"
 	"  switch -- [format 0x%08x $addr] {\n"
 	"    0xe000edf0 { return [m_dhcsr] } 0xe000edf8 { return $::m_pc } 0xe000edfc { return $::m_demcr }\n"
+	"    0x52002010 - 0x5200201c - 0x52002110 - 0x40022020 {\n"
+	"      set key [format 0x%08x $addr]\n"
+	"      return [expr {[dict exists $::m_flash_busy $key] && $::m_slept < [dict get $::m_flash_busy $key] ? 5 : 0}]\n"
+	"    }\n"
 	"  }\n"
 	"  return [fake_pattern $addr]\n"
 	"}\n"

@@ -378,6 +378,62 @@ static void test_under_reset_releases_nrst_when_it_fails(void **state)
 	echo_index(fx, "NRST released after the failure above", 0);
 }
 
+/* release: an erase in progress (bank 2) is waited for before NRST, which would cut it short. */
+static void test_release_waits_for_the_flash_before_nrst(void **state)
+{
+	static const char *const steps[] = { "CoreApCheck", "FlashIdleWait", "ResetCatchClear", "DebugCoreStop",
+					     "ResetHardwareAssert", "ResetHardwareDeassert" };
+	fixture *fx = *state;
+	ub_attach_opts o = opts(&ub_family_stm32h7);
+	ub_attach_result r;
+
+	fake_eval(fx->interp, "set ::m_flash_busy {0x52002110 40}");
+	assert_int_equal(ub_attach(fx->b, UB_ATTACH_RELEASE, &o, &r), UB_OK);
+	assert_step_order(fx, "release", steps, sizeof(steps) / sizeof(steps[0]));
+	assert_true(tcl_long(fx, "set ::m_slept") >= 40);
+	long last_busy_read = tcl_long(fx, "set r -1; set i 0; foreach c $::calls { "
+				       "if {[string first {x.ap0 read_memory 0x52002110} $c] == 0} { set r $i }; incr i }; "
+				       "set r");
+	assert_true(last_busy_read >= 0);
+	assert_true(call_index(fx, "adapter assert srst", 0) > last_busy_read);
+	echo_index(fx, "attach release: FlashIdleWait: FLASH_SR2 (AP0 0x52002110) = 0x00000005: the flash is erasing", 0);
+	echo_index(fx, "attach release: FlashIdleWait: FLASH_SR1, FLASH_OPTSR_CUR, FLASH_SR2 idle after", 0);
+	assert_int_equal(tcl_long(fx, "set ::m_fw_ran"), 1);
+}
+
+/* A flash that stays busy past the family's bound: no reset at all, and the message says why. */
+static void test_release_never_resets_a_busy_flash(void **state)
+{
+	fixture *fx = *state;
+	ub_family f = ub_family_stm32h7;
+	ub_attach_opts o = opts(&f);
+	ub_attach_result r;
+
+	f.flash_idle_timeout_ms = 100;
+	fake_eval(fx->interp, "set ::m_flash_busy {0x5200201c 1000000000}");
+	assert_int_equal(ub_attach(fx->b, UB_ATTACH_RELEASE, &o, &r), UB_ERR_TIMEOUT);
+	assert_contains(ub_last_error(), "attach release: FlashIdleWait: NRST now would cut that operation short, so "
+					 "the chip is not reset");
+	assert_contains(ub_last_error(), "FLASH_OPTSR_CUR (AP0 0x5200201c) & 0x00000001 == 0x00000000; last read "
+					 "0x00000005");
+	assert_int_equal(call_count(fx, "adapter"), 0);
+	assert_int_equal(tcl_long(fx, "set ::m_fw_ran"), 0);
+}
+
+/* One bank: the second bank's status register is not read (it does not exist on H72x/H73x). */
+static void test_release_single_bank_skips_bank_2(void **state)
+{
+	fixture *fx = *state;
+	ub_attach_opts o = opts(&ub_family_stm32h7);
+	ub_attach_result r;
+
+	o.single_bank = true;
+	assert_int_equal(ub_attach(fx->b, UB_ATTACH_RELEASE, &o, &r), UB_OK);
+	assert_int_equal(call_count(fx, "x.ap0 read_memory 0x52002110"), 0);
+	assert_true(call_count(fx, "x.ap0 read_memory 0x52002010") > 0);
+	echo_index(fx, "attach release: FlashIdleWait: FLASH_SR1, FLASH_OPTSR_CUR idle: no flash operation", 0);
+}
+
 static void test_under_reset_cannot_beat_a_dead_port(void **state)
 {
 	fixture *fx = *state;
@@ -605,6 +661,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_under_reset_survives_an_unused_ap_that_will_not_examine, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_under_reset_releases_nrst_when_it_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_release_waits_for_the_flash_before_nrst, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_release_never_resets_a_busy_flash, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_release_single_bank_skips_bank_2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_under_reset_cannot_beat_a_dead_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_under_reset_nohalt_lets_the_firmware_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_power_cycle_sees_loss_and_return, setup, teardown),
