@@ -15,8 +15,15 @@
  * simulator is far slower).  Running out only means the debugger reads the range itself. */
 #define SCAN_MS_PER_MIB 3000u
 
-const cm_scan cm_blank_scan = { "blank check on the core", cm_blank_code, sizeof(cm_blank_code), 16 };
-const cm_scan cm_readable_scan = { "ECC scan on the core", cm_readable_code, sizeof(cm_readable_code), 64 };
+const cm_scan cm_blank_scan = { "blank check on the core", cm_blank_code, sizeof(cm_blank_code), 16, false };
+const cm_scan cm_readable_scan = { "ECC scan on the core", cm_readable_code, sizeof(cm_readable_code), 64, true };
+
+/* Map words a scan of [start, end) may store: every 32 KiB window it touches. */
+static uint32_t map_words_touched(uint32_t start, uint32_t end)
+{
+	uint32_t window = CM_MAP_KIB_PER_WORD * 1024u;
+	return (end - 1u) / window - start / window + 1u;
+}
 
 unsigned cm_scaled_ms(const cm_work *w, uint64_t ms)
 {
@@ -95,10 +102,10 @@ static ub_err run_scan(const cm_work *w, const cm_scan *s, uint32_t start, uint3
 		       uint32_t *dhcsr)
 {
 	uint32_t zero = 0, at = w->base + CM_WORK_CTL;
-	const cm_core_reg regs[] = { { 0, start }, { 1, end }, { 2, at } };
+	const cm_core_reg regs[] = { { 0, start }, { 1, end }, { 2, at }, { 3, w->base + CM_WORK_MAP } };
 	ub_err e = cm_write_verified(w, at, &zero, 1, "scan result");
 	if (e == UB_OK)
-		e = cm_run_code(w, s->code, s->len, s->name, regs, 3, at);
+		e = cm_run_code(w, s->code, s->len, s->name, regs, s->maps ? 4 : 3, at);
 	unsigned mib = (end - start + 0xFFFFFu) >> 20;
 	if (e == UB_OK)
 		e = wait_stopped(w, s, cm_scaled_ms(w, (uint64_t)(mib ? mib : 1) * SCAN_MS_PER_MIB), dhcsr);
@@ -126,6 +133,9 @@ ub_err cm_scan_run(const cm_work *w, const cm_scan *s, uint32_t start, uint32_t 
 	if (!w || !s || !result || end <= start || (end - start) % s->align)
 		return ub_fail(UB_ERR_ARG, "%s: 0x%08x..0x%08x is not whole %u-byte blocks", s ? s->name : "scan", start,
 			       end, s ? s->align : 0);
+	if (s->maps && map_words_touched(start, end) > CM_MAP_MAX_WORDS)
+		return ub_fail(UB_ERR_ARG, "%s: 0x%08x..0x%08x is more than the %u KiB its map has room for", s->name,
+			       start, end, CM_MAP_MAX_WORDS * CM_MAP_KIB_PER_WORD);
 	const char *why = NULL;
 	if (cm_core_usable(w, &why) != UB_OK)
 		return ub_fail(UB_ERR_UNSUPPORTED, "%s: %s", s->name, why);
@@ -157,4 +167,17 @@ ub_err cm_scan_run(const cm_work *w, const cm_scan *s, uint32_t start, uint32_t 
 	if (ocd_mem_write32(w->b, w->ap, CM_DEMCR, demcr) != UB_OK && e == UB_OK)
 		e = UB_ERR_MEM_WRITE;
 	return e;
+}
+
+ub_err cm_erased_map(const cm_work *w, uint32_t start, uint32_t end, uint32_t *map, size_t words)
+{
+	uint32_t window = CM_MAP_KIB_PER_WORD * 1024u, stop = 0;
+	if (!w || !map || end <= start || start % window || end % window || words != (end - start) / window)
+		return ub_fail(UB_ERR_ARG, "erased map: 0x%08x..0x%08x is not whole 32 KiB windows for %zu map words",
+			       start, end, words);
+	ub_err e = cm_scan_run(w, &cm_readable_scan, start, end, &stop, NULL);
+	if (e == UB_OK && stop != end)
+		e = ub_fail(UB_ERR_UNSUPPORTED, "%s stopped at 0x%08x, not at the end 0x%08x", cm_readable_scan.name, stop,
+			    end);
+	return e != UB_OK ? e : ocd_mem_read(w->b, w->ap, w->base + CM_WORK_MAP, map, words);
 }

@@ -22,7 +22,10 @@ typedef struct cm_work {
 } cm_work;
 
 #define CM_WORK_CTL  0x80u  /* after the code */
+#define CM_WORK_MAP  0x100u /* the readable scan's erased map, after the control block */
 #define CM_CODE_MAX  128u   /* bytes of code at most */
+#define CM_MAP_KIB_PER_WORD 32u   /* one bit per KiB (cm_readable.S) */
+#define CM_MAP_MAX_WORDS    128u  /* room for 4 MiB of flash */
 #define CM_VERIFY_MAX 64u   /* words cm_write_verified() takes at once */
 
 typedef struct cm_core_reg {
@@ -36,6 +39,7 @@ typedef struct cm_scan {
 	const uint8_t *code;
 	size_t len;
 	uint32_t align; /* END - START, and where the scan stops, are multiples of this */
+	bool maps;      /* writes the erased map at CM_WORK_MAP */
 } cm_scan;
 
 extern const cm_scan cm_blank_scan, cm_readable_scan;
@@ -57,5 +61,12 @@ ub_err cm_run_code(const cm_work *w, const uint8_t *code, size_t len, const char
  * stopped early, too slow): the caller then reads through the debugger.  The core is left halted.
  */
 ub_err cm_scan_run(const cm_work *w, const cm_scan *s, uint32_t start, uint32_t end, uint32_t *result, bool *fault);
+/*
+ * The readable scan over [start, end) (32 KiB boundaries) and the erased map it leaves: bit 31 - k
+ * of map[i] is 1 when KiB 32 * i + k of the range read all ones.  `words` = (end - start) / 32 KiB.
+ * UB_ERR_UNSUPPORTED when the core cannot help or a read faulted: the caller then scans with
+ * cm_readable_scan's fault handling and has no map.
+ */
+ub_err cm_erased_map(const cm_work *w, uint32_t start, uint32_t end, uint32_t *map, size_t words);
 
 #endif

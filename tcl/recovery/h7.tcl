@@ -221,20 +221,31 @@ proc stm32unbrick_h7_scan {ctxvar} {
 	return [stm32unbrick_step ctx "scan the flash for unreadable words (ECC)" "" {stm32unbrick_h7_scan_banks ctx}]
 }
 
+# A bank the core reads through without a fault also yields its erased map (`h7 erased_map`, one
+# character per KiB, 1 = erased), which the backup uses to carry only programmed KiB over the
+# probe.  A bank where a read faults is scanned again block by block to name the words.
 proc stm32unbrick_h7_scan_banks {ctxvar} {
 	upvar 1 $ctxvar ctx
 	set chip [dict get $ctx chip]
 	set bank_bytes [expr {[dict get $chip flash_kib] * 1024 / [dict get $chip banks]}]
 	set unreadable {}
+	set maps {}
 	for {set b 1} {$b <= [dict get $chip banks]} {incr b} {
 		set base [expr {$b == 1 ? 0x08000000 : 0x08100000}]
-		if {![stm32unbrick_h7_scan_range $ctx $base [expr {$base + $bank_bytes}] unreadable]} {
+		if {![catch {stm32unbrick h7 erased_map $base [expr {$base + $bank_bytes}]} map]} {
+			dict set maps $b $map
+		} elseif {![stm32unbrick_h7_scan_range $ctx $base [expr {$base + $bank_bytes}] unreadable]} {
 			return 0
 		}
 	}
+	set programmed 0
+	foreach map [dict values $maps] {
+		incr programmed [regexp -all {0} $map]
+	}
 	stm32unbrick_say unbrick "ECC scan on the core: [llength $unreadable] unreadable flash word(s)\
-		in [dict get $chip flash_kib] KiB"
+		in [dict get $chip flash_kib] KiB[expr {[dict size $maps] ? ", $programmed KiB programmed" : ""}]"
 	dict set ctx unreadable $unreadable
+	dict set ctx erased_maps $maps
 	return 1
 }
 
@@ -285,14 +296,42 @@ proc stm32unbrick_h7_backup {ctxvar dir} {
 	for {set b 1} {$b <= [dict get $chip banks]} {incr b} {
 		set base [expr {$b == 1 ? 0x08000000 : 0x08100000}]
 		stm32unbrick_say unbrick "saving bank $b ([expr {$bank_bytes / 1024}] KiB) to [file join $dir bank$b.bin]"
+		# Erased flash is not carried over the probe: the scan's map says where it is, or the
+		# core finds it now.
+		set find_programmed [list stm32unbrick_h7_next_programmed_scan]
+		if {[dict exists $ctx erased_maps $b]} {
+			set find_programmed [list stm32unbrick_h7_next_programmed_map [dict get $ctx erased_maps $b] $base]
+		}
 		set bad [stm32unbrick_backup_range [dict get $ctx attach core_ap] $base $bank_bytes $word \
-			[file join $dir bank$b.bin] {stm32unbrick h7 erased_until}]
+			[file join $dir bank$b.bin] $find_programmed]
 		set unreadable [concat $unreadable $bad]
 	}
 	if {[llength $unreadable]} {
 		stm32unbrick_write_file [file join $dir unreadable.txt] "[join $unreadable \n]\n"
 	}
 	dict set ctx unreadable $unreadable
+}
+
+# The backup's guides to programmed flash (stm32unbrick_backup_range): ADDR END -> {FROM TO}, the
+# next range from ADDR that must be read; [ADDR, FROM) is erased.  From the scan's erased map
+# (KiB, 1 = erased), the whole run of programmed KiB:
+proc stm32unbrick_h7_next_programmed_map {map base addr end} {
+	set kib [expr {($addr - $base) / 1024}]
+	set from [string first 0 $map $kib]
+	if {$from < 0} {
+		return [list $end $end]
+	}
+	set to [string first 1 $map $from]
+	set to [expr {$to < 0 || $base + $to * 1024 > $end ? $end : $base + $to * 1024}]
+	set from [expr {$base + $from * 1024}]
+	return [list [expr {$from < $addr ? $addr : $from}] $to]
+}
+
+# ... or, without a map, from the core's blank check: the first programmed 16 bytes, and the
+# probe reads a chunk from there before asking again.
+proc stm32unbrick_h7_next_programmed_scan {addr end} {
+	set from [stm32unbrick h7 erased_until $addr $end]
+	return [list $from [expr {$end - $from < 16384 ? $end : $from + 16384}]]
 }
 
 # Factory option bytes for this chip (src/flash/nor/stm32h7x_ob.c holds the

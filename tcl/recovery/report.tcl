@@ -97,55 +97,70 @@ proc stm32unbrick_backup_options {dir regs fields} {
 # Dump one memory range through the module; chunks that fault (ECC-corrupt
 # flash words) are read again flash word by flash word, unreadable words are
 # written as zero bytes and listed.  Returns the list of unreadable addresses.
-# `erased_until` (optional): a command prefix that, given START END, answers the first address
-# from START that is not erased (the H7's core scan, `stm32unbrick h7 erased_until`): erased
-# chunks are then written as 0xFF without being read through the debugger.  Any failure of it
-# (the core cannot run, a read faulted on an ECC error) and the rest is read as before.
-proc stm32unbrick_backup_range {ap base size word_bytes path {erased_until ""}} {
-	set chunk 16384
+# `next_programmed` (optional): a command prefix that, given ADDR END, answers {FROM TO}, the
+# next range from ADDR that holds programmed flash (h7.tcl: from the core's ECC scan's erased
+# map, or its blank check); [ADDR, FROM) is erased and written as 0xFF without being read
+# through the debugger.  Any failure of it (the core cannot run, a read faulted on an ECC error)
+# and the rest is read as before.
+proc stm32unbrick_backup_range {ap base size word_bytes path {next_programmed ""}} {
+	set end [expr {$base + $size}]
 	set unreadable {}
 	set out [open $path w]
 	fconfigure $out -translation binary
-	set erased_to $base
-	for {set off 0} {$off < $size} {incr off $chunk} {
-		set addr [expr {$base + $off}]
-		if {$erased_until ne "" && $addr >= $erased_to && \
-			[catch {{*}$erased_until $addr [expr {$base + $size}]} erased_to]} {
-			set erased_until ""
-			set erased_to $base
+	set addr $base
+	while {$addr < $end} {
+		set run [list $addr $end]
+		if {$next_programmed ne "" && [catch {{*}$next_programmed $addr $end} run]} {
+			set next_programmed ""
+			set run [list $addr $end]
 		}
-		if {$addr + $chunk <= $erased_to} {
-			puts -nonewline $out [string repeat "\xff" $chunk]
-			continue
+		lassign $run from to
+		stm32unbrick_backup_erased $out [expr {$from - $addr}]
+		for {set at $from} {$at < $to} {incr at 16384} {
+			set n [expr {$to - $at < 16384 ? $to - $at : 16384}]
+			set unreadable [concat $unreadable [stm32unbrick_backup_chunk $ap $at $n $word_bytes $out $path.part]]
 		}
-		set tmp $path.part
-		if {![catch {stm32unbrick mem dump $ap [expr {$base + $off}] $chunk $tmp}]} {
-			set in [open $tmp r]
-			fconfigure $in -translation binary
-			puts -nonewline $out [read $in]
-			close $in
-			file delete $tmp
-			continue
-		}
-		# A chunk with an unreadable word (double ECC error): word by word.  OpenOCD's Jim
-		# has no `binary`, so readable words go through `mem dump` and unreadable ones are
-		# written as zero bytes (listed in unreadable.txt; 0x00..0x7f are plain bytes in Jim).
-		for {set w 0} {$w < $chunk} {incr w $word_bytes} {
-			set addr [expr {$base + $off + $w}]
-			if {[catch {stm32unbrick mem dump $ap $addr $word_bytes $tmp}]} {
-				lappend unreadable [format 0x%08x $addr]
-				puts -nonewline $out [string repeat "\x00" $word_bytes]
-				continue
-			}
-			set in [open $tmp r]
-			fconfigure $in -translation binary
-			puts -nonewline $out [read $in]
-			close $in
-		}
-		catch {file delete $tmp}
+		set addr $to
 	}
 	close $out
 	return $unreadable
+}
+
+# Erased flash, as the chip reads it.
+proc stm32unbrick_backup_erased {out bytes} {
+	for {} {$bytes > 0} {incr bytes -16384} {
+		puts -nonewline $out [string repeat "\xff" [expr {$bytes < 16384 ? $bytes : 16384}]]
+	}
+}
+
+# One chunk read through the probe into `out`; returns the addresses of its unreadable words.
+proc stm32unbrick_backup_chunk {ap addr bytes word_bytes out tmp} {
+	if {![catch {stm32unbrick mem dump $ap $addr $bytes $tmp}]} {
+		stm32unbrick_backup_append $out $tmp
+		return {}
+	}
+	# A chunk with an unreadable word (double ECC error): word by word.  OpenOCD's Jim
+	# has no `binary`, so readable words go through `mem dump` and unreadable ones are
+	# written as zero bytes (listed in unreadable.txt; 0x00..0x7f are plain bytes in Jim).
+	set unreadable {}
+	for {set w 0} {$w < $bytes} {incr w $word_bytes} {
+		if {[catch {stm32unbrick mem dump $ap [expr {$addr + $w}] $word_bytes $tmp}]} {
+			lappend unreadable [format 0x%08x [expr {$addr + $w}]]
+			puts -nonewline $out [string repeat "\x00" $word_bytes]
+			continue
+		}
+		stm32unbrick_backup_append $out $tmp
+	}
+	catch {file delete $tmp}
+	return $unreadable
+}
+
+proc stm32unbrick_backup_append {out tmp} {
+	set in [open $tmp r]
+	fconfigure $in -translation binary
+	puts -nonewline $out [read $in]
+	close $in
+	file delete $tmp
 }
 
 # ---- JSON report --------------------------------------------------------------------

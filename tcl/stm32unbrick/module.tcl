@@ -89,6 +89,7 @@ proc stm32unbrick_register_help {} {
 		{h7 blank_check} "BANK"              "STM32H7: read a bank back, error at the first word not erased"
 		{h7 erased_until} "START END"        "STM32H7: the halted core reads a range: first address not erased, or END"
 		{h7 readable_until} "START END"      "STM32H7: the halted core reads a range: first 64-byte block it cannot read (ECC), or END"
+		{h7 erased_map} "START END"          "STM32H7: the halted core reads whole 32 KiB windows: one character per KiB, 1 erased, 0 programmed"
 		{h7 program}    "FILE ADDR ?-direct?" "STM32H7: program flash words from a binary file, then verify"
 		{h7 verify}     "FILE ADDR"          "STM32H7: compare flash with a binary file"
 		{h7 status}     {}                   "STM32H7: FLASH_SR1/SR2"

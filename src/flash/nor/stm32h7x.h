@@ -207,6 +207,9 @@ ub_err h7_core_blank_scan(h7_target *t, uint32_t start, uint32_t end, uint32_t *
  * all were readable, else the block where a read faulted (an uncorrectable ECC error; the core is
  * left halted).  UB_ERR_UNSUPPORTED when the core cannot help: read through the debugger instead. */
 ub_err h7_core_readable_scan(h7_target *t, uint32_t start, uint32_t end, uint32_t *stop);
+/* The same scan over [start, end) (32 KiB boundaries) with its erased map (cm_erased_map): UNSUPPORTED
+ * when the core cannot help or a read faulted. */
+ub_err h7_core_erased_map(h7_target *t, uint32_t start, uint32_t end, uint32_t *map, size_t words);
 
 /* FLASH_SRx of a bank, for diagnose. */
 ub_err h7_flash_status(h7_target *t, unsigned bank, uint32_t *sr);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../../cmd.h"
+#include "../../target/cm_code.h"
 #include "stm32h7x.h"
 
 static h7_target chip;
@@ -257,6 +258,36 @@ static int cmd_readable_until(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_O
 	return scan_command(interp, b, argv, "h7 readable_until", h7_core_readable_scan);
 }
 
+/*
+ * `h7 erased_map START END`: the ECC scan of `h7 readable_until` over [START, END) (32 KiB
+ * boundaries), answered as one character per KiB, 1 where every word read erased (all ones) and
+ * 0 where one holds a programmed bit.  Fails (UNSUPPORTED) when the core cannot help or a read
+ * faulted: readable_until then finds the unreadable words.  The backup reads only the 0s.
+ */
+static int cmd_erased_map(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *const *argv)
+{
+	const char *name = "h7 erased_map";
+	uint32_t start = 0, end = 0, map[CM_MAP_MAX_WORDS];
+	ub_err e = need_chip(b, name);
+	if (e == UB_OK)
+		e = ub_arg_u32(interp, argv[0], name, "START", &start);
+	if (e == UB_OK)
+		e = ub_arg_u32(interp, argv[1], name, "END", &end);
+	size_t words = end > start ? (end - start) / (CM_MAP_KIB_PER_WORD * 1024u) : 0;
+	if (e == UB_OK && (start < H7_BANK1_BASE || end <= start || words > CM_MAP_MAX_WORDS))
+		e = ub_fail(UB_ERR_ARG, "%s: 0x%08x..0x%08x is not a flash range of at most %u KiB", name, start, end,
+			    CM_MAP_MAX_WORDS * CM_MAP_KIB_PER_WORD);
+	if (e == UB_OK)
+		e = h7_core_erased_map(&chip, start, end, map, words); /* checks the 32 KiB boundaries */
+	if (e != UB_OK)
+		return ub_tcl_status(interp, e);
+	char kib[CM_MAP_MAX_WORDS * CM_MAP_KIB_PER_WORD];
+	for (size_t i = 0; i < words * CM_MAP_KIB_PER_WORD; i++)
+		kib[i] = (map[i / CM_MAP_KIB_PER_WORD] >> (31u - i % CM_MAP_KIB_PER_WORD)) & 1u ? '1' : '0';
+	Jim_SetResult(interp, Jim_NewStringObj(interp, kib, (int)(words * CM_MAP_KIB_PER_WORD)));
+	return JIM_OK;
+}
+
 /* Read a whole file, padded with 0xFF to `align` bytes. */
 static ub_err read_file(const char *path, unsigned align, uint8_t **data, size_t *len)
 {
@@ -367,6 +398,7 @@ static const ub_subcmd h7_subcmds[] = {
 	{ "h7", "blank_check", "BANK", 1, 1, cmd_blank_check },
 	{ "h7", "erased_until", "START END", 2, 2, cmd_erased_until },
 	{ "h7", "readable_until", "START END", 2, 2, cmd_readable_until },
+	{ "h7", "erased_map", "START END", 2, 2, cmd_erased_map },
 	{ "h7", "program", "FILE ADDR ?-direct?", 2, 3, cmd_program },
 	{ "h7", "verify", "FILE ADDR", 2, 2, cmd_verify },
 	{ "h7", "status", "", 0, 0, cmd_status },

@@ -195,3 +195,11 @@ ub_err h7_core_readable_scan(h7_target *t, uint32_t start, uint32_t end, uint32_
 			    end);
 	return e;
 }
+
+ub_err h7_core_erased_map(h7_target *t, uint32_t start, uint32_t end, uint32_t *map, size_t words)
+{
+	if (!t || !t->kind.line)
+		return ub_fail(UB_ERR_ARG, "h7_core_erased_map: no chip");
+	cm_work w = work_of(t);
+	return cm_erased_map(&w, start, end, map, words);
+}

@@ -152,11 +152,18 @@ def case_dry_run_and_backup():
         check(run.rc == 0, "dry run failed", run.tail())
         check(run.state["flash_sha256"] == first["flash_sha256"], "dry run changed the flash")
         check(run.state["option_bytes"] == first["option_bytes"], "dry run changed option bytes")
+        before = openocd(sim, "init", "shutdown", files=[PART]).state
         real = unbrick(sim)
         check(real.rc == 0, "unbrick failed", real.tail())
         for b in ("bank1", "bank2"):
             data = open(os.path.join(real.backup, b + ".bin"), "rb").read()
             check(hashlib.sha256(data).hexdigest() == first["flash_sha256"][b], "backup of %s not byte-exact" % b)
+        # The core's ECC scan mapped the erased KiB (the 768-byte app: 1 KiB, 16 KiB of data in bank 2),
+        # so the probe carried only those 17 KiB of the 2 MiB (524288 words) into the backup.
+        check("ECC scan on the core: 0 unreadable flash word(s) in 2048 KiB, 17 KiB programmed" in real.output,
+              "the scan did not map the programmed KiB", real.tail())
+        words = real.state["counters"]["mem_ap_words"] - before["counters"]["mem_ap_words"]
+        check(words < 17 * 256 + 2000, "the probe read %d words for a backup of 17 KiB" % words, real.state["counters"])
     finally:
         sim.cleanup()
 

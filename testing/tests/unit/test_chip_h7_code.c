@@ -22,6 +22,7 @@
 #define DFSR  0xE000ED30u
 #define WORK  0x20000000u /* DTCM */
 #define CTL   0x20000080u
+#define MAP   0x20000100u /* the readable scan's erased map */
 #define S_HALT   (1u << 17)
 #define S_LOCKUP (1u << 19)
 
@@ -110,27 +111,32 @@ static void test_blank_scan_finds_a_programmed_word(void **state)
 /* The ECC scan reads a whole bank and stores END. */
 static void test_readable_scan_of_a_healthy_bank(void **state)
 {
-	const uint32_t regs[] = { 0, 0x08100000u, 1, 0x08200000u, 2, CTL };
+	const uint32_t regs[] = { 0, 0x08100000u, 1, 0x08200000u, 2, CTL, 3, MAP };
 	(void)state;
-	sim_chip *chip = start("part = stm32h743zi\nflash.fill = 0x08100000 0x1000 0x12345678\n", cm_readable_code,
-			       sizeof(cm_readable_code), regs, 6);
+	sim_chip *chip = start("part = stm32h743zi\nflash.fill = 0x08100000 0x1000 0x12345678\n"
+			       "flash.fill = 0x081F7FE0 0x20 0xFFFFFFFE\n", cm_readable_code, sizeof(cm_readable_code), regs, 8);
 
 	run_until_stopped(chip, 400000);
 	assert_true(tu_rd_ok(chip, 0, TU_DHCSR) & S_HALT);
 	assert_int_equal(tu_rd_ok(chip, 0, DFSR) & 2u, 2u); /* BKPT */
 	assert_int_equal(tu_rd_ok(chip, 0, CTL), 0x08200000u);
+	/* The erased map, a bit per KiB, the first in bit 31: 4 KiB programmed at the start, one bit
+	 * cleared in the last flash word of the 30th window's last KiB; every other KiB erased. */
+	assert_int_equal(tu_rd_ok(chip, 0, MAP), 0x0FFFFFFFu);
+	for (uint32_t i = 1; i < 32; i++)
+		assert_int_equal(tu_rd_ok(chip, 0, MAP + 4u * i), i == 30 ? 0xFFFFFFFEu : 0xFFFFFFFFu);
 	sim_chip_destroy(chip);
 }
 
 /* A word with a double ECC error: the read faults, the core stops, r0 names its 64-byte block. */
 static void test_readable_scan_stops_at_an_ecc_error(void **state)
 {
-	const uint32_t regs[] = { 0, 0x08000000u, 1, 0x08100000u, 2, CTL };
+	const uint32_t regs[] = { 0, 0x08000000u, 1, 0x08100000u, 2, CTL, 3, MAP };
 	(void)state;
 	sim_chip *chip = halted_chip("part = stm32h743zi\nflash.ecc_error = 0x080123A0\n");
 
 	tu_wr_ok(chip, 0, CTL, 0);
-	run_code(chip, cm_readable_code, sizeof(cm_readable_code), regs, 6);
+	run_code(chip, cm_readable_code, sizeof(cm_readable_code), regs, 8);
 	run_until_stopped(chip, 400000);
 	assert_true(tu_rd_ok(chip, 0, TU_DHCSR) & S_LOCKUP);
 	assert_int_equal(tu_rd_ok(chip, 0, CTL), 0); /* no result stored */
