@@ -126,6 +126,7 @@ void core_h7_reset_enter(core_h7 *c)
 	c->program = CORE_PROG_NONE;
 	c->lp = CORE_LP_NONE;
 	c->pins_gpio = false; /* the reset puts the pins back in their debug function */
+	c->hardfault_active = false;
 	cortexm_dbg_enter_reset(c->dbg);
 }
 
@@ -314,7 +315,44 @@ static void regs_to_core(cortexm_dbg *d, const thumb_regs *r)
 	d->xpsr = (d->xpsr & ~XPSR_FLAGS) | (r->apsr & XPSR_FLAGS);
 }
 
-/* A fault in decoded code: the HardFault handler is the firmware's, which we do not run; lock up. */
+#define EXC_RETURN_THREAD_MSP 0xFFFFFFF9u
+#define XPSR_STACK_ALIGN       (1u << 9)
+#define IPSR_HARDFAULT         3u
+
+/*
+ * Entry into HardFault caught by DEMCR.VC_HARDERR (Armv7-M B1.5.6 exception entry, C1.6.3 vector
+ * catch): r0-r3, r12, LR, the faulting instruction's address and xPSR are stacked below SP (8-byte
+ * aligned), the vector is fetched, and the core halts before the handler's first instruction with
+ * DFSR.VCATCH.  The registers keep their values: r0 still names what the code was doing.  False
+ * when the catch does not apply or the entry itself faults (a lockup then): no catch armed, no
+ * halting debug, or HardFault already active (a debugger writing xPSR does not end it).
+ */
+static bool hardfault_caught(core_h7 *c, uint32_t cfsr)
+{
+	cortexm_dbg *d = c->dbg;
+	if (!(d->dhcsr_ctrl & CM_C_DEBUGEN) || !(d->demcr & CM_DEMCR_VC_HARDERR) || c->hardfault_active)
+		return false;
+	uint32_t frame = (d->msp - 32u) & ~7u, vector = 0;
+	const uint32_t stacked[8] = { d->r[0], d->r[1], d->r[2],  d->r[3], d->r[12], d->lr, d->pc,
+				      d->xpsr | ((d->msp & 4u) ? XPSR_STACK_ALIGN : 0) };
+	for (unsigned i = 0; i < 8; i++)
+		if (sim_bus_write(&c->env.bus, frame + 4u * i, 4, stacked[i]) != SIM_BUS_OK)
+			return false;
+	if (sim_bus_read(&c->env.bus, d->vtor + 4u * IPSR_HARDFAULT, 4, &vector) != SIM_BUS_OK)
+		return false;
+	d->cfsr |= cfsr;
+	d->hfsr |= HFSR_FORCED;
+	d->msp = frame;
+	d->lr = EXC_RETURN_THREAD_MSP;
+	d->pc = vector & ~1u;
+	d->xpsr = (d->xpsr & ~(XPSR_T | 0x1FFu)) | ((vector & 1u) ? XPSR_T : 0) | IPSR_HARDFAULT;
+	c->hardfault_active = true;
+	cortexm_dbg_halt(d, CM_DFSR_VCATCH);
+	return true;
+}
+
+/* A fault in decoded code: HardFault, caught by the debugger when it armed VC_HARDERR; otherwise the
+ * handler is the firmware's, which we do not run: the core locks up. */
 static void code_fault(core_h7 *c, thumb_result res, uint32_t info)
 {
 	cortexm_dbg *d = c->dbg;
@@ -331,12 +369,17 @@ static void code_fault(core_h7 *c, thumb_result res, uint32_t info)
 	case THUMB_UNDEFINED: cfsr = CFSR_UNDEFINSTR; break;
 	default: break;
 	}
-	if (res == THUMB_NOT_MODELLED)
+	if (res == THUMB_NOT_MODELLED) {
 		sim_log_unimplemented("%s: instruction at 0x%08x (0x%08x) not modelled by the Thumb interpreter, "
 				      "core locks up", core_name(c), (unsigned)d->pc, (unsigned)info);
-	else
+	} else if (hardfault_caught(c, cfsr)) {
+		sim_log_info("%s: debugger-loaded code: %s (0x%08x): HardFault entered, halted by VC_HARDERR at "
+			     "0x%08x", core_name(c), thumb_result_name(res), (unsigned)info, (unsigned)d->pc);
+		return;
+	} else {
 		sim_log_info("%s: debugger-loaded code: %s at PC 0x%08x (0x%08x), core locks up", core_name(c),
 			     thumb_result_name(res), (unsigned)d->pc, (unsigned)info);
+	}
 	c->program = CORE_PROG_LOCKED;
 	c->spin_pc = d->pc;
 	cortexm_dbg_lockup(d, d->pc, cfsr, HFSR_FORCED);

@@ -139,6 +139,7 @@ struct core_h7 {
 	bool pins_gpio;
 	sim_time_us last;
 	uint64_t host_debt_ns; /* wall time the interpreter still owes (CORE_H7_CODE_HOST_DEBT) */
+	bool hardfault_active; /* HardFault entered and not returned from: a fault now locks up */
 };
 
 void core_h7_init(core_h7 *c, cortexm_dbg *dbg, const core_h7_env *env, const fw_script *script);

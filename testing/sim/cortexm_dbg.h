@@ -73,6 +73,7 @@
 #define CM_S_RESET_ST   (1u << 25)
 
 #define CM_DEMCR_VC_CORERESET (1u << 0)
+#define CM_DEMCR_VC_HARDERR   (1u << 10)
 #define CM_DEMCR_TRCENA       (1u << 24)
 
 #define CM_DFSR_HALTED   (1u << 0)

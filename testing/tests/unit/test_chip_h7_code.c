@@ -147,6 +147,45 @@ static void test_readable_scan_stops_at_an_ecc_error(void **state)
 	sim_chip_destroy(chip);
 }
 
+/* The same fault with DEMCR.VC_HARDERR armed, as cm_scan_run does: the core enters HardFault
+ * (the frame stacked below SP, r0 and the faulting PC in it), halts there with DFSR.VCATCH instead
+ * of locking up, r0 still names the block.  Resumed past the block while HardFault is still
+ * active, a second fault locks the core up (Armv7-M: a fault at priority -1). */
+static void test_readable_scan_fault_caught_by_vc_harderr(void **state)
+{
+	const uint32_t sp = CTL, regs[] = { 0, 0x08000000u, 1, 0x08100000u, 2, CTL, 3, MAP, 13, sp };
+	(void)state;
+	sim_chip *chip = halted_chip("part = stm32h743zi\nflash.ecc_error = 0x080123A0\nflash.ecc_error = 0x08040000\n");
+
+	tu_wr_ok(chip, 0, TU_DEMCR, 0x01000400u); /* TRCENA | VC_HARDERR */
+	tu_wr_ok(chip, 0, CTL, 0);
+	run_code(chip, cm_readable_code, sizeof(cm_readable_code), regs, 10);
+	run_until_stopped(chip, 400000);
+	uint32_t dhcsr = tu_rd_ok(chip, 0, TU_DHCSR);
+	assert_true(dhcsr & S_HALT);
+	assert_false(dhcsr & S_LOCKUP);
+	assert_int_equal(tu_rd_ok(chip, 0, DFSR) & 8u, 8u); /* VCATCH */
+	assert_int_equal(tu_rd_ok(chip, 0, CFSR) & (1u << 9), 1u << 9);
+	tu_wr_ok(chip, 0, DCRSR, 0);
+	assert_int_equal(tu_rd_ok(chip, 0, DCRDR), 0x08012380u);        /* r0: the block */
+	tu_wr_ok(chip, 0, DCRSR, 13);
+	assert_int_equal(tu_rd_ok(chip, 0, DCRDR), sp - 32u);           /* the frame */
+	assert_int_equal(tu_rd_ok(chip, 0, sp - 32u), 0x08012380u);     /* stacked r0 */
+	uint32_t stacked_pc = tu_rd_ok(chip, 0, sp - 8u);
+	assert_true(stacked_pc >= WORK && stacked_pc < WORK + sizeof(cm_readable_code));
+	tu_wr_ok(chip, 0, DCRSR, 16);
+	assert_int_equal(tu_rd_ok(chip, 0, DCRDR) & 0x1FFu, 3u);        /* IPSR: HardFault */
+
+	const uint32_t again[] = { 0, 0x080123C0u, 1, 0x08100000u, 2, CTL, 3, MAP, 13, sp };
+	run_code(chip, cm_readable_code, sizeof(cm_readable_code), again, 10);
+	run_until_stopped(chip, 400000);
+	assert_true(tu_rd_ok(chip, 0, TU_DHCSR) & S_LOCKUP);
+	tu_wr_ok(chip, 0, TU_DHCSR, TU_DBGKEY | 3u);
+	tu_wr_ok(chip, 0, DCRSR, 0);
+	assert_int_equal(tu_rd_ok(chip, 0, DCRDR), 0x08040000u);
+	sim_chip_destroy(chip);
+}
+
 /* A core polling RAM for the debugger's word goes round its loop (the simulator counts those rounds
  * without interpreting each) and leaves it as soon as the debugger has written the word. */
 static void test_wait_loop_ends_at_the_debuggers_write(void **state)
@@ -227,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_blank_scan_finds_a_programmed_word),
 		cmocka_unit_test(test_readable_scan_of_a_healthy_bank),
 		cmocka_unit_test(test_readable_scan_stops_at_an_ecc_error),
+		cmocka_unit_test(test_readable_scan_fault_caught_by_vc_harderr),
 		cmocka_unit_test(test_wait_loop_ends_at_the_debuggers_write),
 		cmocka_unit_test(test_loader_waits_out_the_flash_queue),
 		cmocka_unit_test(test_undefined_instruction_locks_up),
