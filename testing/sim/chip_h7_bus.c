@@ -180,11 +180,12 @@ static sim_bus_result sys_access(sim_chip *chip, bus_master m, bool write, uint3
 		sim_log_guest_error("bus: unaligned %u-byte access at 0x%08x", size, (unsigned)addr);
 		return SIM_BUS_FAULT;
 	}
+	/* The regions are disjoint; flash first, as a core reading it is the busiest master. */
+	if (m != MASTER_AP1 && core_side(chip, m, write, addr, size, value, &res))
+		return res;
 	if (ram_access(chip, m, write, addr, size, value, &res))
 		return res;
 	if (d3_peripheral(chip, write, addr, size, value, &res))
-		return res;
-	if (m != MASTER_AP1 && core_side(chip, m, write, addr, size, value, &res))
 		return res;
 	if ((m == MASTER_CM7 || m == MASTER_CM4) && addr >= CM_PPB_BASE && addr <= CM_PPB_END) {
 		cortexm_dbg *d = &chip->cpu[m == MASTER_CM7 ? H7_CM7 : H7_CM4].dbg;

@@ -129,6 +129,7 @@ struct sim_chip {
 	op_script ops;
 
 	uint8_t *ram[H7_RAM_COUNT];
+	h7_ram_id ram_hint;           /* the region chip_ram_region() found last: tried first */
 	uint8_t *sysmem;
 	uint8_t *devinfo;             /* 0x480: UID and flash size outside system memory, else NULL */
 	uint32_t devinfo_base;
@@ -201,7 +202,7 @@ void chip_mem_destroy(sim_chip *chip);
 void chip_mem_power_on(sim_chip *chip);
 bool chip_is_system_memory(uint32_t addr);
 /* RAM region containing addr (SRAM aliases of dual-core parts resolved), NULL if none. */
-const h7_ram_desc *chip_ram_region(const sim_chip *chip, uint32_t *addr, h7_ram_id *id);
+const h7_ram_desc *chip_ram_region(sim_chip *chip, uint32_t *addr, h7_ram_id *id);
 void chip_ram_access(sim_chip *chip, h7_ram_id id, bool write, uint32_t off, unsigned size, uint32_t *value);
 /* System memory and the device-information block (0x480): read-only, false outside them. */
 bool chip_rom_read(sim_chip *chip, uint32_t addr, unsigned size, uint32_t *value);

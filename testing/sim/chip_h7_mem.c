@@ -156,18 +156,26 @@ bool chip_is_system_memory(uint32_t addr)
 	return addr >= SYSMEM_BASE && addr - SYSMEM_BASE < SYSMEM_WINDOW;
 }
 
-const h7_ram_desc *chip_ram_region(const sim_chip *chip, uint32_t *addr, h7_ram_id *id)
+static bool in_region(const h7_ram_desc *r, uint32_t addr)
+{
+	return r->size && addr >= r->base && addr - r->base < r->size;
+}
+
+/* A running core reads and fetches from one or two regions: the last one found is tried first. */
+const h7_ram_desc *chip_ram_region(sim_chip *chip, uint32_t *addr, h7_ram_id *id)
 {
 	const h7_line *line = chip->part->line;
 
 	if (chip->part->dual_core && *addr >= SRAM_ALIAS_BASE && *addr - SRAM_ALIAS_BASE < SRAM_ALIAS_SIZE)
 		*addr = SRAM_D2_BASE + (*addr - SRAM_ALIAS_BASE);
+	if (in_region(&line->ram[chip->ram_hint], *addr)) {
+		*id = chip->ram_hint;
+		return &line->ram[chip->ram_hint];
+	}
 	for (unsigned i = 0; i < H7_RAM_COUNT; i++) {
-		const h7_ram_desc *r = &line->ram[i];
-
-		if (r->size && *addr >= r->base && *addr - r->base < r->size) {
-			*id = (h7_ram_id)i;
-			return r;
+		if (in_region(&line->ram[i], *addr)) {
+			*id = chip->ram_hint = (h7_ram_id)i;
+			return &line->ram[i];
 		}
 	}
 	return NULL;
@@ -177,6 +185,13 @@ void chip_ram_access(sim_chip *chip, h7_ram_id id, bool write, uint32_t off, uns
 {
 	uint32_t v = 0;
 
+	if (size == 4) { /* the common case, without a variable-length copy */
+		if (write)
+			memcpy(chip->ram[id] + off, value, 4);
+		else
+			memcpy(value, chip->ram[id] + off, 4);
+		return;
+	}
 	if (write) {
 		memcpy(chip->ram[id] + off, value, size);
 		return;

@@ -107,6 +107,7 @@ void cortexm_dbg_power_on(cortexm_dbg *d)
 	d->vtor = 0;
 	reset_system_registers(d);
 	d->fpb_enable = false;
+	d->fpb_comp_on = 0;
 	d->dwt_cyccnt = 0;
 	cs_plain_reset(&d->fpb);
 	cs_plain_reset(&d->dwt);

@@ -159,6 +159,7 @@ typedef struct cortexm_dbg {
 	 * decoded instructions and are not modelled (reported as unimplemented).
 	 */
 	bool fpb_enable;
+	uint32_t fpb_comp_on;  /* comparators with their enable bit set: none, no lookup per instruction */
 	uint32_t dwt_cyccnt;
 	cs_plain fpb, dwt, itm, etm, cti;
 	/* Armv8-M Security Extension (cortexm_v8m.c); Non-secure only without it. */

@@ -278,6 +278,10 @@ static sim_bus_result fpb_write(cortexm_dbg *d, uint32_t off, uint32_t v)
 		return SIM_BUS_OK; /* FP_REMAP / reserved: write ignored */
 	/* Comparators: matched by cortexm_dbg_breakpoint_at(); literal remapping is not modelled. */
 	d->fpb.regs[off / 4u] = v;
+	if (off >= FP_COMP_FIRST && off <= FP_COMP_LAST) {
+		uint32_t bit = 1u << ((off - FP_COMP_FIRST) / 4u);
+		d->fpb_comp_on = (v & 1u) ? d->fpb_comp_on | bit : d->fpb_comp_on & ~bit;
+	}
 	return SIM_BUS_OK;
 }
 
@@ -297,7 +301,7 @@ bool cortexm_dbg_breakpoint_at(cortexm_dbg *d, uint32_t pc)
 	unsigned code = d->m4 ? CM_FPB_V1_CODE_COMPARATORS : CM_FPB_CODE_COMPARATORS;
 
 	/* Armv8-M: a breakpoint where halting is prohibited does not halt (secure code without secure debug). */
-	if (!d->fpb_enable || !cortexm_dbg_halt_allowed(d))
+	if (!d->fpb_enable || !d->fpb_comp_on || !cortexm_dbg_halt_allowed(d))
 		return false;
 	for (unsigned i = 0; i < code; i++) {
 		uint32_t comp = d->fpb.regs[(FP_COMP_FIRST / 4u) + i];

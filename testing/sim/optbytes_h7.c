@@ -266,42 +266,11 @@ unsigned optbytes_h7_rdp_level(uint8_t rdp)
 }
 
 /* Raw decode of a PRAR/SCAR value, whatever SECURITY says. */
-static ob_h7_area decode_area(uint32_t value)
-{
-	ob_h7_area area;
-	uint32_t start = value & 0xfffu;
-	uint32_t end = (value >> 16) & 0xfffu;
-
-	area.present = start <= end;
-	area.start = start * OB_AREA_UNIT;
-	area.end = (end + 1u) * OB_AREA_UNIT;
-	return area;
-}
-
-static ob_h7_reg area_reg(unsigned bank, unsigned which)
-{
-	if (which == 0)
-		return bank == 0 ? OB_PRAR1 : OB_PRAR2;
-	return bank == 0 ? OB_SCAR1 : OB_SCAR2;
-}
-
-ob_h7_area optbytes_h7_area(const optbytes_h7 *ob, unsigned bank, unsigned which)
-{
-	ob_h7_area none = { false, 0, 0 };
-
-	if (bank >= ob->banks || which > 1)
-		return none;
-	/* Secure-only areas exist only while the SECURITY option is set (facts A.2). */
-	if (which == 1 && !(ob->cur[OB_OPTSR] & OB_OPTSR_SECURITY))
-		return none;
-	return decode_area(ob->cur[area_reg(bank, which)]);
-}
-
 bool optbytes_h7_area_dm(const optbytes_h7 *ob, unsigned bank, unsigned which)
 {
 	if (bank >= ob->banks || which > 1)
 		return false;
-	return (ob->cur[area_reg(bank, which)] & OB_AREA_DM_BIT) != 0;
+	return (ob->cur[optbytes_h7_area_reg(bank, which)] & OB_AREA_DM_BIT) != 0;
 }
 
 bool optbytes_h7_sector_protected(const optbytes_h7 *ob, unsigned bank, unsigned sector, unsigned group)
@@ -329,8 +298,8 @@ static void refuse(optbytes_h7_plan *plan, const char *why)
  */
 static void check_area_change(const optbytes_h7 *ob, optbytes_h7_plan *plan, ob_h7_reg reg)
 {
-	ob_h7_area old_area = decode_area(ob->cur[reg]);
-	ob_h7_area new_area = decode_area(ob->prg[reg]);
+	ob_h7_area old_area = optbytes_h7_decode_area(ob->cur[reg]);
+	ob_h7_area new_area = optbytes_h7_decode_area(ob->prg[reg]);
 
 	if (!old_area.present)
 		return;
@@ -400,7 +369,7 @@ void optbytes_h7_commit(optbytes_h7 *ob, const optbytes_h7_plan *plan)
 		for (unsigned bank = 0; bank < ob->banks; bank++)
 			for (unsigned which = 0; which < 2; which++)
 				if (plan->remove[bank][which])
-					ob->cur[area_reg(bank, which)] = OB_AREA_EMPTY;
+					ob->cur[optbytes_h7_area_reg(bank, which)] = OB_AREA_EMPTY;
 	}
 	/* After a completed change _PRG reads back what is now in effect. */
 	memcpy(ob->prg, ob->cur, sizeof(ob->prg));

@@ -112,8 +112,35 @@ uint8_t optbytes_h7_rdp(const optbytes_h7 *ob);
 /* 0, 1 or 2 for an RDP byte (facts A.3: 0xAA level 0, 0xCC level 2, anything else level 1). */
 unsigned optbytes_h7_rdp_level(uint8_t rdp);
 
-/* Current PCROP (which = 0) or secure-only (which = 1) area of a bank; secure areas only count with SECURITY = 1. */
-ob_h7_area optbytes_h7_area(const optbytes_h7 *ob, unsigned bank, unsigned which);
+/* Current PCROP (which = 0) or secure-only (which = 1) area of a bank; secure areas only count with SECURITY = 1.
+ * Inline: the flash asks on every read. */
+static inline ob_h7_reg optbytes_h7_area_reg(unsigned bank, unsigned which)
+{
+	if (which == 0)
+		return bank == 0 ? OB_PRAR1 : OB_PRAR2;
+	return bank == 0 ? OB_SCAR1 : OB_SCAR2;
+}
+
+/* An area register's START and END fields (256-byte units) as offsets [start, end). */
+static inline ob_h7_area optbytes_h7_decode_area(uint32_t value)
+{
+	uint32_t start = value & 0xfffu, end = (value >> 16) & 0xfffu;
+	ob_h7_area area = { start <= end, start * OB_AREA_UNIT, (end + 1u) * OB_AREA_UNIT };
+
+	return area;
+}
+
+static inline ob_h7_area optbytes_h7_area(const optbytes_h7 *ob, unsigned bank, unsigned which)
+{
+	ob_h7_area none = { false, 0, 0 };
+
+	if (bank >= ob->banks || which > 1)
+		return none;
+	/* Secure-only areas exist only while the SECURITY option is set (facts A.2). */
+	if (which == 1 && !(ob->cur[OB_OPTSR] & OB_OPTSR_SECURITY))
+		return none;
+	return optbytes_h7_decode_area(ob->cur[optbytes_h7_area_reg(bank, which)]);
+}
 /* Current DMEP / DMES of that area. */
 bool optbytes_h7_area_dm(const optbytes_h7 *ob, unsigned bank, unsigned which);
 /* A sector group is write protected when its WRPSN bit is 0. */
