@@ -179,39 +179,27 @@ void h5_operator_flash_event(void *ctx, sim_flash_event ev, sim_flash_phase phas
 	op_script_flash_event(&chip->ops, ev, phase, start, end);
 }
 
+static void board_power_off(void *chip)
+{
+	h5_power_off(chip);
+}
+
+static void board_power_on(void *chip)
+{
+	h5_power_on(chip);
+}
+
+static void board_srst_pulse(void *chip)
+{
+	srst_pulse(chip);
+}
+
 static void run_actions(h5_chip *chip, const op_step *st, sim_time_us t)
 {
-	sim_log_info("operator: %s (at %llu us)", st->text, (unsigned long long)t);
-	chip->ops.next++;
-	for (unsigned i = 0; i < st->nactions; i++) {
-		uint64_t arg = st->actions[i].arg;
+	const op_board board = { chip, board_power_off, board_power_on, board_srst_pulse, &chip->powered,
+				 &chip->power_on_pending, &chip->power_on_at, &chip->boot0, &chip->wants_disconnect };
 
-		switch (st->actions[i].kind) {
-		case OP_POWER_CYCLE:
-			h5_power_off(chip);
-			chip->power_on_pending = true;
-			chip->power_on_at = t + arg;
-			break;
-		case OP_POWER_OFF:
-			h5_power_off(chip);
-			chip->power_on_pending = false;
-			break;
-		case OP_POWER_ON:
-			chip->power_on_pending = false;
-			if (!chip->powered)
-				h5_power_on(chip);
-			break;
-		case OP_BOOT0:
-			chip->boot0 = arg != 0;
-			break;
-		case OP_DISCONNECT:
-			chip->wants_disconnect = true;
-			break;
-		case OP_SRST_PULSE:
-			srst_pulse(chip);
-			break;
-		}
-	}
+	op_script_run(&chip->ops, st, t, &board);
 }
 
 static void operator_fire_due(h5_chip *chip, sim_time_us t)
@@ -236,7 +224,7 @@ static void h5_jtag_clock(sim_chip *c, bool tck, bool tms, bool tdi)
 {
 	h5_chip *chip = h5_of(c);
 
-	if (tck && !chip->chain.tck)
+	if (tck && !chip->chain.tck && !jtag_chain_shifting(&chip->chain))
 		h5_sync(chip);
 	if (!h5_debug_alive(chip) || chip->trst) {
 		chip->chain.tck = tck; /* the TAP sees no clock: unpowered, GPIO, or TRST held */

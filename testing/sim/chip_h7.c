@@ -156,7 +156,7 @@ void chip_power_on(sim_chip *chip)
 
 static void chip_h7_jtag_clock(sim_chip *chip, bool tck, bool tms, bool tdi)
 {
-	if (tck && !chip->chain.tck)
+	if (tck && !chip->chain.tck && !jtag_chain_shifting(&chip->chain))
 		chip_sync(chip);
 	if (!chip_debug_alive(chip) || chip->trst) {
 		chip->chain.tck = tck; /* the TAP sees no clock: pins unpowered, GPIO, or TRST held */

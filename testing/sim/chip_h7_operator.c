@@ -36,39 +36,27 @@ static void srst_pulse(sim_chip *chip)
 	chip_system_reset_release(chip);
 }
 
+static void board_power_off(void *chip)
+{
+	chip_power_off(chip);
+}
+
+static void board_power_on(void *chip)
+{
+	chip_power_on(chip);
+}
+
+static void board_srst_pulse(void *chip)
+{
+	srst_pulse(chip);
+}
+
 static void run_actions(sim_chip *chip, const op_step *st, sim_time_us t)
 {
-	sim_log_info("operator: %s (at %llu us)", st->text, (unsigned long long)t);
-	chip->ops.next++;
-	for (unsigned i = 0; i < st->nactions; i++) {
-		uint64_t arg = st->actions[i].arg;
+	const op_board board = { chip, board_power_off, board_power_on, board_srst_pulse, &chip->powered,
+				 &chip->power_on_pending, &chip->power_on_at, &chip->boot0, &chip->wants_disconnect };
 
-		switch (st->actions[i].kind) {
-		case OP_POWER_CYCLE:
-			chip_power_off(chip);
-			chip->power_on_pending = true;
-			chip->power_on_at = t + arg;
-			break;
-		case OP_POWER_OFF:
-			chip_power_off(chip);
-			chip->power_on_pending = false;
-			break;
-		case OP_POWER_ON:
-			chip->power_on_pending = false;
-			if (!chip->powered)
-				chip_power_on(chip);
-			break;
-		case OP_BOOT0:
-			chip->boot0 = arg != 0;
-			break;
-		case OP_DISCONNECT:
-			chip->wants_disconnect = true;
-			break;
-		case OP_SRST_PULSE:
-			srst_pulse(chip);
-			break;
-		}
-	}
+	op_script_run(&chip->ops, st, t, &board);
 }
 
 void chip_operator_fire_due(sim_chip *chip, sim_time_us t)

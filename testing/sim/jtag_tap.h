@@ -66,6 +66,15 @@ int jtag_chain_add(jtag_chain *c, const jtag_tap_desc *desc);
 void jtag_chain_reset(jtag_chain *c);
 void jtag_chain_clock(jtag_chain *c, bool tck, bool tms, bool tdi);
 bool jtag_chain_tdo(const jtag_chain *c);
+/*
+ * Shift-DR or Shift-IR: the next rising edge only moves bits through the chain.  A chip need not
+ * bring itself up to date for such an edge (most of a scan); it does before every edge that
+ * captures, updates or idles, so what a scan captures and delivers sees the chip as it is.
+ */
+static inline bool jtag_chain_shifting(const jtag_chain *c)
+{
+	return c->state == TAP_DRSHIFT || c->state == TAP_IRSHIFT;
+}
 const char *jtag_state_name(jtag_state s);
 
 #endif

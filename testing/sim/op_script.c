@@ -278,3 +278,38 @@ const op_step *op_script_session_due(const op_script *s, unsigned session)
 
 	return st && st->trigger == OP_TRIGGER_SESSION && st->arg == session ? st : NULL;
 }
+
+void op_script_run(op_script *s, const op_step *st, sim_time_us t, const op_board *b)
+{
+	sim_log_info("operator: %s (at %llu us)", st->text, (unsigned long long)t);
+	s->next++;
+	for (unsigned i = 0; i < st->nactions; i++) {
+		uint64_t arg = st->actions[i].arg;
+
+		switch (st->actions[i].kind) {
+		case OP_POWER_CYCLE:
+			b->power_off(b->chip);
+			*b->power_on_pending = true;
+			*b->power_on_at = t + arg;
+			break;
+		case OP_POWER_OFF:
+			b->power_off(b->chip);
+			*b->power_on_pending = false;
+			break;
+		case OP_POWER_ON:
+			*b->power_on_pending = false;
+			if (!*b->powered)
+				b->power_on(b->chip);
+			break;
+		case OP_BOOT0:
+			*b->boot0 = arg != 0;
+			break;
+		case OP_DISCONNECT:
+			*b->wants_disconnect = true;
+			break;
+		case OP_SRST_PULSE:
+			b->srst_pulse(b->chip);
+			break;
+		}
+	}
+}

@@ -98,4 +98,20 @@ void op_script_flash_event(op_script *s, sim_flash_event ev, sim_flash_phase pha
 /* Name of an event as the script spells it ("sector_erase"). */
 const char *op_script_event_name(sim_flash_event ev);
 
+/* The board a chip puts in front of op_script_run(): what each action does to it. */
+typedef struct op_board {
+	void *chip;
+	void (*power_off)(void *chip);
+	void (*power_on)(void *chip);   /* only while unpowered */
+	void (*srst_pulse)(void *chip); /* the board pulls NRST for a moment */
+	const bool *powered;
+	bool *power_on_pending;         /* a power cycle's return, at *power_on_at */
+	sim_time_us *power_on_at;
+	bool *boot0;
+	bool *wants_disconnect;         /* the probe's socket is to be dropped */
+} op_board;
+
+/* Step `st` fires at simulated time t (it is the armed one): its actions, in order, on the board. */
+void op_script_run(op_script *s, const op_step *st, sim_time_us t, const op_board *b);
+
 #endif
