@@ -575,11 +575,28 @@ static int cmd_password_new(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj
 	return JIM_OK;
 }
 
+/* `da password_check FILE`: the password's length by the rule regress uses; the chip is not touched. */
+static int cmd_password_check(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *const *argv)
+{
+	const char *path;
+	ub_da_password pw;
+	ub_err e = ub_arg_string(argv[0], "da password_check", "FILE", &path);
+
+	if (e == UB_OK)
+		e = ub_da_password_load(path, &pw);
+	if (e != UB_OK)
+		return ub_tcl_status(interp, e);
+	Jim_SetResultInt(interp, (jim_wide)pw.len);
+	ub_da_password_wipe(&pw);
+	return JIM_OK;
+}
+
 static const ub_subcmd da_subcmds[] = {
 	{ "da", "discover", "?-timeout MS?", 0, 2, cmd_discover },
 	{ "da", "regress", "-password FILE | -cert FILE -key FILE ?-partial? ?-timeout MS? ?-expect MS?", 2, 9,
 	  cmd_regress },
 	{ "da", "password_new", "FILE", 1, 1, cmd_password_new },
+	{ "da", "password_check", "FILE", 1, 1, cmd_password_check },
 };
 
 const ub_cmd_table ub_da_commands = { da_subcmds, sizeof(da_subcmds) / sizeof(da_subcmds[0]) };

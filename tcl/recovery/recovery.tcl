@@ -66,22 +66,8 @@ proc stm32unbrick_usage {cmd} {
 	return "diagnose ?-report FILE? ?-timeout S?"
 }
 
-# Length of the password in FILE by the module's rule (src/target/da_auth.c): one trailing "\n" or
-# "\r\n" is not part of it.  Never reads more than the last two bytes.
-proc stm32unbrick_password_bytes {f} {
-	set n [file size $f]
-	set fd [open $f r]
-	if {$n >= 2} {
-		seek $fd -2 end
-	}
-	set tail [read $fd]
-	close $fd
-	if {[string match "*\r\n" $tail]} {
-		incr n -2
-	} elseif {[string match "*\n" $tail]} {
-		incr n -1
-	}
-	return $n
+proc stm32unbrick_strip_prefix {text prefix} {
+	return [expr {[string first $prefix $text] == 0 ? [string range $text [string length $prefix] end] : $text}]
 }
 
 # STM32H5 debug-authentication options: files must be readable, -cert and -key go together,
@@ -97,11 +83,11 @@ proc stm32unbrick_check_da_args {o} {
 		if {![file isfile $f] || ![file readable $f]} {
 			return -code error "unbrick: $opt $f: not a readable file"
 		}
-		# Checked here too, so that a bad file is refused before the chip is touched.
+		# By the module's own rule (da_auth.c), so that a bad file is refused before the chip is touched.
 		if {$opt eq "-password"} {
-			set n [stm32unbrick_password_bytes $f]
-			if {$n < 4 || $n > 16} {
-				return -code error "unbrick: -password $f: $n bytes; a DA password is 4..16 bytes"
+			stm32unbrick_load
+			if {[catch {stm32unbrick da password_check $f} err]} {
+				return -code error "unbrick: -password $f: [stm32unbrick_strip_prefix $err "DA password file $f: "]"
 			}
 		}
 	}

@@ -113,6 +113,7 @@ proc stm32unbrick_register_help {} {
 		{h5 timeout_scale} "?PCT?"          "STM32H5: stretch every bounded wait (slow probes)"
 		{da discover}   "?-timeout MS?"      "STM32H5 debug authentication: what the boot ROM reports (state, TZEN, credential)"
 		{da password_new} "FILE"             "STM32H5 debug authentication: a new random password in a new file (mode 0600)"
+		{da password_check} "FILE"           "STM32H5 debug authentication: the length of the password in FILE (4..16 bytes), chip untouched"
 		{da regress}    "-password FILE | -cert FILE -key FILE ?-partial? ?-timeout MS? ?-expect MS?"
 		                                     "STM32H5 debug authentication: full (or partial) regression; erases the flash"
 	} {

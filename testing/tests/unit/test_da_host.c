@@ -500,6 +500,21 @@ static void test_regress_arguments_checked_first(void **state)
 	assert_int_equal(fake_total_calls(fx->interp), 0);
 }
 
+/* `da password_check`: the length by regress's own rule, secrets never in the answer, no chip access. */
+static void test_password_check(void **state)
+{
+	fixture *fx = *state;
+	const char *res;
+
+	assert_int_equal(run(fx, "da password_check " FIX("password.bin"), &res), JIM_OK);
+	assert_true(strtol(res, NULL, 10) >= 4 && strtol(res, NULL, 10) <= 16);
+	assert_no_secret_anywhere(fx->interp, res);
+	assert_int_equal(run(fx, "da password_check /nonexistent/pw.bin", &res), JIM_ERR);
+	assert_contains(res, "/nonexistent/pw.bin");
+	assert_int_equal(run(fx, "da password_check", &res), JIM_ERR);
+	assert_int_equal(fake_total_calls(fx->interp), 0);
+}
+
 static void test_regress_wait_bounded(void **state)
 {
 	fixture *fx = *state;
@@ -549,6 +564,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_regress_certificate_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_regress_arguments_checked_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_regress_wait_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_password_check, setup, teardown),
 	};
 
 	/* DA_TEST_FILTER=test_regress_* runs a subset (cmocka's own pattern syntax). */
