@@ -14,6 +14,7 @@
 /* The core reads 1 MiB in about 8 ms at its 64 MHz reset clock; allow far more (a loaded
  * simulator is far slower).  Running out only means the debugger reads the range itself. */
 #define SCAN_MS_PER_MIB 3000u
+#define CM_POLL_MAX_MS 4u
 
 const cm_scan cm_blank_scan = { "blank check on the core", cm_blank_code, sizeof(cm_blank_code), 16, false };
 const cm_scan cm_readable_scan = { "ECC scan on the core", cm_readable_code, sizeof(cm_readable_code), 64, true };
@@ -94,7 +95,8 @@ static ub_err wait_stopped(const cm_work *w, const cm_scan *s, unsigned timeout_
 			return ub_fail(UB_ERR_TIMEOUT, "%s: still running after %u ms (DHCSR 0x%08x at 0x%08x)", s->name,
 				       timeout_ms, *dhcsr, CM_DHCSR);
 		ocd_sleep_ms(w->b, interval);
-		interval = interval < 16 ? interval * 2 : interval;
+		/* At most 4 ms: a scan takes tens of ms, and each poll costs the link a fraction of one. */
+		interval = interval < CM_POLL_MAX_MS ? interval * 2 : interval;
 	}
 }
 

@@ -230,8 +230,17 @@ proc stm32unbrick_h7_scan_banks {ctxvar} {
 	set bank_bytes [expr {[dict get $chip flash_kib] * 1024 / [dict get $chip banks]}]
 	set unreadable {}
 	set maps {}
+	# Two 1 MiB banks are one range (0x08000000..0x08200000): one run of the core for both.
+	if {[dict get $chip banks] == 2 && $bank_bytes == 0x100000 &&
+		![catch {stm32unbrick h7 erased_map 0x08000000 0x08200000} map]} {
+		dict set maps 1 [string range $map 0 1023]
+		dict set maps 2 [string range $map 1024 end]
+	}
 	for {set b 1} {$b <= [dict get $chip banks]} {incr b} {
 		set base [expr {$b == 1 ? 0x08000000 : 0x08100000}]
+		if {[dict exists $maps $b]} {
+			continue
+		}
 		if {![catch {stm32unbrick h7 erased_map $base [expr {$base + $bank_bytes}]} map]} {
 			dict set maps $b $map
 		} elseif {![stm32unbrick_h7_scan_range $ctx $base [expr {$base + $bank_bytes}] unreadable]} {
