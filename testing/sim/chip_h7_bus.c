@@ -335,6 +335,31 @@ static bool executable(sim_chip *chip, uint32_t addr, bool m4)
 	return !m4 && chip_is_system_memory(addr) && chip_rom_contains(chip, addr);
 }
 
+/* RAM the core reaches at `addr` with no side effects: any region but the M7's TCMs for the M4
+ * (not on its bus); not through the D2 alias (the window is in the core's own addresses). */
+static uint8_t *ram_window(sim_chip *chip, uint32_t addr, bool m4, uint32_t *base, uint32_t *size)
+{
+	h7_ram_id id;
+	uint32_t a = addr;
+	const h7_ram_desc *r = chip_ram_region(chip, &a, &id);
+
+	if (!r || a != addr || (m4 && (id == H7_ITCM || id == H7_DTCM)))
+		return NULL;
+	*base = r->base;
+	*size = r->size;
+	return chip->ram[id];
+}
+
+uint8_t *chip_ram_window_cm7(void *ctx, uint32_t addr, uint32_t *base, uint32_t *size)
+{
+	return ram_window(ctx, addr, false, base, size);
+}
+
+uint8_t *chip_ram_window_cm4(void *ctx, uint32_t addr, uint32_t *base, uint32_t *size)
+{
+	return ram_window(ctx, addr, true, base, size);
+}
+
 bool chip_executable_cm7(void *ctx, uint32_t addr)
 {
 	return executable(ctx, addr, false);

@@ -120,6 +120,7 @@ void chip_cpus_init(sim_chip *chip)
 			.domain_up = hook_domain_up, .ctx = chip,
 			.may_run_script = hook_may_run_script, .name = names[i],
 			.bus_stalled_until = chip_bus_stalled_until,
+			.ram_window = i == H7_CM7 ? chip_ram_window_cm7 : chip_ram_window_cm4,
 		};
 
 		c->chip = chip;

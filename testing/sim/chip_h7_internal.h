@@ -217,6 +217,8 @@ sim_time_us chip_ap_busy_until(void *ctx);
 sim_time_us chip_bus_stalled_until(void *ctx);
 bool chip_executable_cm7(void *ctx, uint32_t addr);
 bool chip_executable_cm4(void *ctx, uint32_t addr);
+uint8_t *chip_ram_window_cm7(void *ctx, uint32_t addr, uint32_t *base, uint32_t *size);
+uint8_t *chip_ram_window_cm4(void *ctx, uint32_t addr, uint32_t *base, uint32_t *size);
 
 /* chip_h7_operator.c */
 /* Earliest time a time-driven operator step fires, UINT64_MAX when none is armed. */

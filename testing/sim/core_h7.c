@@ -412,18 +412,41 @@ static void code_bkpt(core_h7 *c, uint32_t imm)
 typedef struct store_count {
 	const sim_bus *bus;
 	uint64_t stores;
+	uint8_t *ram;           /* the code's RAM region as memory (core_h7_env.ram_window), or NULL */
+	uint32_t ram_base, ram_size;
 } store_count;
+
+/* Offset of a naturally aligned access inside the RAM window; false outside it. */
+static bool in_ram(const store_count *sc, uint32_t addr, unsigned size, uint32_t *off)
+{
+	*off = addr - sc->ram_base;
+	return sc->ram && !(addr & (size - 1u)) && *off < sc->ram_size && size <= sc->ram_size - *off;
+}
 
 static sim_bus_result counted_read(void *ctx, uint32_t addr, unsigned size, uint32_t *value)
 {
 	const store_count *sc = ctx;
+	uint32_t off;
+
+	if (in_ram(sc, addr, size, &off)) {
+		uint32_t v = 0;
+		memcpy(&v, sc->ram + off, size); /* little-endian, as the chip's RAM model */
+		*value = v;
+		return SIM_BUS_OK;
+	}
 	return sc->bus->read(sc->bus->ctx, addr, size, value);
 }
 
 static sim_bus_result counted_write(void *ctx, uint32_t addr, unsigned size, uint32_t value)
 {
 	store_count *sc = ctx;
+	uint32_t off;
+
 	sc->stores++;
+	if (in_ram(sc, addr, size, &off)) {
+		memcpy(sc->ram + off, &value, size);
+		return SIM_BUS_OK;
+	}
 	return sc->bus->write(sc->bus->ctx, addr, size, value);
 }
 
@@ -453,7 +476,7 @@ static uint64_t run_code(core_h7 *c, uint64_t budget)
 {
 	thumb_regs r;
 	uint64_t done = 0;
-	store_count sc = { &c->env.bus, 0 };
+	store_count sc = { &c->env.bus, 0, NULL, 0, 0 };
 	const sim_bus bus = { counted_read, counted_write, &sc };
 	spin_watch watch = { .valid = false };
 
@@ -462,6 +485,8 @@ static uint64_t run_code(core_h7 *c, uint64_t budget)
 		return 0;
 	}
 	regs_from_core(c->dbg, &r);
+	if (c->env.ram_window)
+		sc.ram = c->env.ram_window(c->env.ctx, r.r[15], &sc.ram_base, &sc.ram_size);
 	while (done < budget && !bus_stalled(c)) {
 		uint32_t info = 0;
 

@@ -118,6 +118,12 @@ typedef struct core_h7_env {
 	const char *name;                              /* for log messages; NULL: "core" */
 	/* Simulated time until which the core's bus is held by a stalled flash write; NULL: never. */
 	sim_time_us (*bus_stalled_until)(void *ctx);
+	/*
+	 * The plain RAM around `addr` this core reads and writes without side effects, as memory:
+	 * [*base, *base + *size) at the returned bytes; NULL when there is none (or no direct path).
+	 * Interpreted code reads and writes it directly instead of through `bus` (same bytes, faster).
+	 */
+	uint8_t *(*ram_window)(void *ctx, uint32_t addr, uint32_t *base, uint32_t *size);
 } core_h7_env;
 
 struct core_h7 {
