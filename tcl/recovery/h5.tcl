@@ -387,9 +387,7 @@ proc stm32unbrick_h5_erase {arg} {
 }
 
 proc stm32unbrick_h5_finish_regression {arg} {
-	stm32unbrick srst assert
-	sleep 20
-	stm32unbrick srst deassert
+	stm32unbrick_nrst_pulse
 	set t0 [clock milliseconds]
 	while {[clock milliseconds] - $t0 < $::stm32unbrick_h5(regression_timeout_ms)} {
 		sleep 200
@@ -408,10 +406,7 @@ proc stm32unbrick_h5_finish_regression {arg} {
 
 proc stm32unbrick_h5_verify {ctxvar timeout_s} {
 	upvar 1 $ctxvar ctx
-	stm32unbrick srst assert
-	sleep 20
-	stm32unbrick srst deassert
-	sleep 50
+	stm32unbrick_nrst_pulse 50
 	stm32unbrick_reexamine
 	set chip [stm32unbrick_h5_identify]
 	if {![dict get $chip ap1]} {

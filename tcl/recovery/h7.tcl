@@ -425,9 +425,7 @@ proc stm32unbrick_h7_can_backup {ctx} {
 # A fresh attach after the work: reset the chip, attach the plain way, read back.
 proc stm32unbrick_h7_verify {ctxvar timeout_s} {
 	upvar 1 $ctxvar ctx
-	stm32unbrick srst assert
-	sleep 20
-	stm32unbrick srst deassert
+	stm32unbrick_nrst_pulse
 	# An AP that was gated when OpenOCD started (BCM7 = 0) was never examined.
 	stm32unbrick_reexamine
 	set r [stm32unbrick attach normal -timeout $timeout_s]

@@ -161,6 +161,23 @@ if {![info exists stm32unbrick_run_test_ms]} {
 	set stm32unbrick_run_test_ms 250
 }
 
+# OpenOCD waits `adapter srst delay` after it releases NRST; wait whatever of `ms` that left.
+proc stm32unbrick_settle {ms} {
+	set delay 0
+	regexp {([0-9]+)} [adapter srst delay] -> delay
+	if {$ms > $delay} {
+		sleep [expr {$ms - $delay}]
+	}
+}
+
+# NRST pulsed by the probe (20 ms low), then `settle_ms` after the release.
+proc stm32unbrick_nrst_pulse {{settle_ms 0}} {
+	stm32unbrick srst assert
+	sleep 20
+	stm32unbrick srst deassert
+	stm32unbrick_settle $settle_ms
+}
+
 # Returns the attach result after the firmware ran, or "" when the chip no
 # longer answers (a plain attach: Stop mode keeps AP2 alive but not AP0).
 proc stm32unbrick_survives_reset {} {
@@ -171,11 +188,7 @@ proc stm32unbrick_survives_reset {} {
 	}
 	# OpenOCD already waited `adapter srst delay` after releasing NRST, with the
 	# firmware running: that counts.
-	set delay 0
-	regexp {([0-9]+)} [adapter srst delay] -> delay
-	if {$::stm32unbrick_run_test_ms > $delay} {
-		sleep [expr {$::stm32unbrick_run_test_ms - $delay}]
-	}
+	stm32unbrick_settle $::stm32unbrick_run_test_ms
 	if {[catch {stm32unbrick attach normal -timeout 5 -family $::stm32unbrick_family} r]} {
 		return ""
 	}
