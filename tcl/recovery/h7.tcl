@@ -307,7 +307,7 @@ proc stm32unbrick_h7_backup {ctxvar dir} {
 		stm32unbrick_say unbrick "saving bank $b ([expr {$bank_bytes / 1024}] KiB) to [file join $dir bank$b.bin]"
 		# Erased flash is not carried over the probe: the scan's map says where it is, or the
 		# core finds it now.
-		set find_programmed [list stm32unbrick_h7_next_programmed_scan]
+		set find_programmed [list stm32unbrick_h7_next_programmed_scan $word]
 		if {[dict exists $ctx erased_maps $b]} {
 			set find_programmed [list stm32unbrick_h7_next_programmed_map [dict get $ctx erased_maps $b] $base]
 		}
@@ -336,10 +336,12 @@ proc stm32unbrick_h7_next_programmed_map {map base addr end} {
 	return [list [expr {$from < $addr ? $addr : $from}] $to]
 }
 
-# ... or, without a map, from the core's blank check: the first programmed 16 bytes, and the
-# probe reads a chunk from there before asking again.
-proc stm32unbrick_h7_next_programmed_scan {addr end} {
+# ... or, without a map, from the core's blank check: the flash word holding the first
+# programmed 16 bytes (a word may be half 0xFF: the probe's word-by-word fallback must start on a
+# word), and the probe reads a chunk from there before asking again.
+proc stm32unbrick_h7_next_programmed_scan {word addr end} {
 	set from [stm32unbrick h7 erased_until $addr $end]
+	set from [expr {$from & ~($word - 1)}]
 	return [list $from [expr {$end - $from < 16384 ? $end : $from + 16384}]]
 }
 

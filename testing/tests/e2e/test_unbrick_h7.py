@@ -208,6 +208,26 @@ def case_ecc_words_found_by_the_core():
         sim.cleanup()
 
 
+def case_ecc_next_to_a_half_erased_word():
+    """A bank with an ECC error has no erased map; the core's blank check then finds a flash word
+    whose first 16 bytes are 0xFF, and the probe's word-by-word reading must start on that word:
+    unreadable.txt names the corrupt word itself, and the backup holds the half word."""
+    half = b"\xff" * 16 + bytes(range(1, 17))
+    sim = Sim("part = stm32h743zi\nflash.load = 0x08010000 half.bin\nflash.ecc_error = 0x08010020\n", name="half")
+    try:
+        with open(os.path.join(sim.dir, "half.bin"), "wb") as f:
+            f.write(half)
+        sim.start()
+        run = unbrick(sim)
+        check(run.rc == 0, "exit status %s" % run.rc, run.tail())
+        listed = open(os.path.join(run.backup, "unreadable.txt")).read().split()
+        check(listed == ["0x08010020"], "unreadable.txt does not name the corrupt flash word", listed)
+        saved = open(os.path.join(run.backup, "bank1.bin"), "rb").read()
+        check(saved[0x10000:0x10020] == half, "the half-erased word is not in the backup", saved[0x10000:0x10020])
+    finally:
+        sim.cleanup()
+
+
 def case_wrong_script():
     sim = board("wrong", "RDP = 0x55\n")
     try:
@@ -244,6 +264,7 @@ def case_gdb_monitor():
 
 def main():
     tap = Tap()
+    tap.case("ECC error beside a half-erased flash word: the probe reads from the word", case_ecc_next_to_a_half_erased_word)
     tap.case("RDP 1: back to level 0, flash erased, other option bytes kept", case_rdp1)
     tap.case("RDP 1 with a PCROP area and DMEP = 0: protections gone", case_rdp1_pcrop)
     tap.case("seed 000: ECC-corrupt words and RDP 0xBB", case_seed000)
