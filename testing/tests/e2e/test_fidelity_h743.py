@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simharness import (GDB, OPENOCD, Sim, Tap, check, openocd, random_image,  # noqa: E402
+from simharness import (GDB, OPENOCD, Sim, Tap, TestFailure, check, openocd, random_image,  # noqa: E402
                         script_dirs, sha256, stock_scripts_dir)
 
 # Stock OpenOCD's own target file by absolute path: ours (tcl/target/) shadows
@@ -211,7 +211,13 @@ def case_gdb_session():
         proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120,
                               env=sim.env())
         out = proc.stdout
-        st = sim.wait_state_after(before)
+        try:
+            st = sim.wait_state_after(before)
+        except TestFailure as e:
+            # No session reached the simulator: what GDB and the OpenOCD it started said is the clue.
+            log = os.path.join(sim.dir, "openocd-gdb.log")
+            ocd = open(log).read()[-3000:] if os.path.exists(log) else "(no OpenOCD log)"
+            raise TestFailure("%s\ngdb (exit %s):\n%s\nOpenOCD:\n%s" % (e, proc.returncode, out[-3000:], ocd))
         check(re.search(r"^pc\s+0x%x" % RESET_PC, out, re.M), "info registers: pc", out[-3000:])
         check(re.search(r"^sp\s+0x%x" % RESET_SP, out, re.M), "info registers: sp", out[-3000:])
         check("0x8000100:\t0x12345678\t0x12345678\t0x12345678\t0x12345678" in out, "x/8wx", out[-3000:])
