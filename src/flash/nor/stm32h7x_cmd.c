@@ -219,16 +219,25 @@ static int cmd_blank_check(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj 
 typedef ub_err (*core_scan_fn)(h7_target *t, uint32_t start, uint32_t end, uint32_t *stop);
 
 /* START END, a flash range scanned by the core: answers where it stopped. */
+/* START END of a scan command: a chip identified, and a range from the flash on (each scan checks
+ * its own block size). */
+static ub_err flash_range_args(Jim_Interp *interp, ocd_bridge *b, Jim_Obj *const *argv, const char *name,
+			       uint32_t *start, uint32_t *end)
+{
+	ub_err e = need_chip(b, name);
+	if (e == UB_OK)
+		e = ub_arg_u32(interp, argv[0], name, "START", start);
+	if (e == UB_OK)
+		e = ub_arg_u32(interp, argv[1], name, "END", end);
+	if (e == UB_OK && (*start < H7_BANK1_BASE || *end <= *start))
+		e = ub_fail(UB_ERR_ARG, "%s: 0x%08x..0x%08x is not a flash range", name, *start, *end);
+	return e;
+}
+
 static int scan_command(Jim_Interp *interp, ocd_bridge *b, Jim_Obj *const *argv, const char *name, core_scan_fn scan)
 {
 	uint32_t start = 0, end = 0, stop = 0;
-	ub_err e = need_chip(b, name);
-	if (e == UB_OK)
-		e = ub_arg_u32(interp, argv[0], name, "START", &start);
-	if (e == UB_OK)
-		e = ub_arg_u32(interp, argv[1], name, "END", &end);
-	if (e == UB_OK && (start < H7_BANK1_BASE || end <= start))
-		e = ub_fail(UB_ERR_ARG, "%s: 0x%08x..0x%08x is not a flash range", name, start, end);
+	ub_err e = flash_range_args(interp, b, argv, name, &start, &end);
 	if (e == UB_OK)
 		e = scan(&chip, start, end, &stop); /* checks the range is whole blocks of that scan */
 	if (e != UB_OK)
@@ -268,14 +277,10 @@ static int cmd_erased_map(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *
 {
 	const char *name = "h7 erased_map";
 	uint32_t start = 0, end = 0, map[CM_MAP_MAX_WORDS];
-	ub_err e = need_chip(b, name);
-	if (e == UB_OK)
-		e = ub_arg_u32(interp, argv[0], name, "START", &start);
-	if (e == UB_OK)
-		e = ub_arg_u32(interp, argv[1], name, "END", &end);
-	size_t words = end > start ? (end - start) / (CM_MAP_KIB_PER_WORD * 1024u) : 0;
-	if (e == UB_OK && (start < H7_BANK1_BASE || end <= start || words > CM_MAP_MAX_WORDS))
-		e = ub_fail(UB_ERR_ARG, "%s: 0x%08x..0x%08x is not a flash range of at most %u KiB", name, start, end,
+	ub_err e = flash_range_args(interp, b, argv, name, &start, &end);
+	size_t words = e == UB_OK ? (end - start) / (CM_MAP_KIB_PER_WORD * 1024u) : 0;
+	if (e == UB_OK && words > CM_MAP_MAX_WORDS)
+		e = ub_fail(UB_ERR_ARG, "%s: 0x%08x..0x%08x is more than the %u KiB a map holds", name, start, end,
 			    CM_MAP_MAX_WORDS * CM_MAP_KIB_PER_WORD);
 	if (e == UB_OK)
 		e = h7_core_erased_map(&chip, start, end, map, words); /* checks the 32 KiB boundaries */
