@@ -16,7 +16,7 @@
  *   also leave a message ("read_memory: failed to read memory"), dpreg/apreg
  *   leave none (the details went to OpenOCD's log).
  */
-#include "ocd_bridge.h"
+#include "ocd_bridge_internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,18 +35,11 @@
  */
 #define OCD_MAX_WORDS_PER_CMD 4096u
 
-/* `dpreg`/`apreg` take REG < 256, word aligned; APSEL is 8 bits (facts C, ADIv5 SELECT). */
+/* `dpreg`/`apreg` take REG < 256, word aligned (facts C, ADIv5 SELECT). */
 #define OCD_REG_LIMIT 0x100u
-#define OCD_APSEL_MAX 0xffu
-
-/* Every wait is bounded; no recovery step needs to sleep longer than this at once. */
-#define OCD_SLEEP_MAX_MS 60000u
 
 /* How much of an unexpected answer to quote in an error message. */
 #define OCD_QUOTE_MAX 60
-
-/* Room for "op APn 0xADDR (N words, target NAME)". */
-#define OCD_CTX_MAX (UB_NAME_MAX + 96)
 
 /* OpenOCD 0.12 error codes (helper/log.h, jtag/jtag.h, target/target.h, helper/command.h). */
 static const struct {
@@ -97,18 +90,18 @@ static void quote_text(const char *text, char *out, size_t out_len)
 }
 
 /* Run one OpenOCD command given as separate words; every call counts (>= 1 queue flush). */
-static int ocd_eval(ocd_bridge *b, int objc, Jim_Obj *const *objv)
+int ocdb_eval(ocd_bridge *b, int objc, Jim_Obj *const *objv)
 {
 	b->commands++;
 	return Jim_EvalObjVector(b->interp, objc, objv);
 }
 
-static Jim_Obj *word(ocd_bridge *b, const char *s)
+Jim_Obj *ocdb_word(ocd_bridge *b, const char *s)
 {
 	return Jim_NewStringObj(b->interp, s, -1);
 }
 
-static Jim_Obj *hex_word(ocd_bridge *b, uint32_t v)
+Jim_Obj *ocdb_hex_word(ocd_bridge *b, uint32_t v)
 {
 	char buf[16];
 
@@ -117,7 +110,7 @@ static Jim_Obj *hex_word(ocd_bridge *b, uint32_t v)
 }
 
 /* Record why a command failed: OpenOCD's own message when it left one, else its error code. */
-static ub_err fail_command(ocd_bridge *b, ub_err code, int rc, const char *ctx)
+ub_err ocdb_fail_command(ocd_bridge *b, ub_err code, int rc, const char *ctx)
 {
 	const char *text = Jim_String(Jim_GetResult(b->interp));
 
@@ -129,7 +122,7 @@ static ub_err fail_command(ocd_bridge *b, ub_err code, int rc, const char *ctx)
 	return ub_fail(code, "%s: OpenOCD returned Tcl code %d without a message", ctx, rc);
 }
 
-static ub_err fail_parse(const char *ctx, const char *expected, const char *seen)
+ub_err ocdb_fail_parse(const char *ctx, const char *expected, const char *seen)
 {
 	char quoted[OCD_QUOTE_MAX + 8];
 
@@ -152,7 +145,7 @@ static int hex_digit(char c)
  * One number as OpenOCD prints it: "0x" + hex digits, or plain decimal digits.
  * No sign, no whitespace, no octal, no expressions; must fit in 32 bits.
  */
-static bool parse_u32_token(const char *s, size_t len, uint32_t *out)
+bool ocdb_parse_u32_token(const char *s, size_t len, uint32_t *out)
 {
 	uint64_t v = 0;
 	unsigned base = 10;
@@ -188,18 +181,18 @@ static ub_err parse_single_value(ocd_bridge *b, const char *ctx, uint32_t *value
 		start++;
 	while (end > start && (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\n'))
 		end--;
-	if (!parse_u32_token(text + start, end - start, value))
-		return fail_parse(ctx, "one 32-bit number", text);
+	if (!ocdb_parse_u32_token(text + start, end - start, value))
+		return ocdb_fail_parse(ctx, "one 32-bit number", text);
 	return UB_OK;
 }
 
 /* Writes answer nothing; any text means OpenOCD did something we did not ask for. */
-static ub_err expect_no_output(ocd_bridge *b, const char *ctx)
+ub_err ocdb_expect_no_output(ocd_bridge *b, const char *ctx)
 {
 	const char *text = Jim_String(Jim_GetResult(b->interp));
 
 	if (text && text[0])
-		return fail_parse(ctx, "no output", text);
+		return ocdb_fail_parse(ctx, "no output", text);
 	return UB_OK;
 }
 
@@ -233,7 +226,7 @@ void ocd_bridge_init(ocd_bridge *b, Jim_Interp *interp)
 	b->interp = interp;
 }
 
-static ub_err check_bridge(const ocd_bridge *b, const char *op)
+ub_err ocdb_check_bridge(const ocd_bridge *b, const char *op)
 {
 	if (!b || !b->interp)
 		return ub_fail(UB_ERR_ARG, "%s: bridge not initialised (NULL bridge or interpreter)", op);
@@ -242,7 +235,7 @@ static ub_err check_bridge(const ocd_bridge *b, const char *op)
 
 ub_err ocd_bridge_set_dap(ocd_bridge *b, const char *dap)
 {
-	ub_err err = check_bridge(b, "bridge");
+	ub_err err = ocdb_check_bridge(b, "bridge");
 
 	if (err)
 		return err;
@@ -257,7 +250,7 @@ ub_err ocd_bridge_set_dap(ocd_bridge *b, const char *dap)
 
 ub_err ocd_bridge_set_memap(ocd_bridge *b, ub_ap ap, const char *target)
 {
-	ub_err err = check_bridge(b, "bridge");
+	ub_err err = ocdb_check_bridge(b, "bridge");
 
 	if (err)
 		return err;
@@ -300,7 +293,7 @@ static ub_err dap_reg_access(ocd_bridge *b, bool is_ap, unsigned ap, uint32_t re
 	Jim_Obj *objv[5];
 	int objc = 0;
 	ub_err fail_code = is_ap ? UB_ERR_AP : UB_ERR_DP;
-	ub_err err = check_bridge(b, is_ap ? "ap" : "dp");
+	ub_err err = ocdb_check_bridge(b, is_ap ? "ap" : "dp");
 	const char *dap;
 	int rc;
 
@@ -320,19 +313,19 @@ static ub_err dap_reg_access(ocd_bridge *b, bool is_ap, unsigned ap, uint32_t re
 	if (!write_value && !read_value)
 		return ub_fail(UB_ERR_ARG, "%s: NULL result pointer", ctx);
 
-	objv[objc++] = word(b, b->dap);
-	objv[objc++] = word(b, is_ap ? "apreg" : "dpreg");
+	objv[objc++] = ocdb_word(b, b->dap);
+	objv[objc++] = ocdb_word(b, is_ap ? "apreg" : "dpreg");
 	if (is_ap)
 		objv[objc++] = Jim_NewIntObj(b->interp, ap);
-	objv[objc++] = hex_word(b, reg);
+	objv[objc++] = ocdb_hex_word(b, reg);
 	if (write_value)
-		objv[objc++] = hex_word(b, *write_value);
+		objv[objc++] = ocdb_hex_word(b, *write_value);
 
-	rc = ocd_eval(b, objc, objv);
+	rc = ocdb_eval(b, objc, objv);
 	if (rc != JIM_OK)
-		return fail_command(b, fail_code, rc, ctx);
+		return ocdb_fail_command(b, fail_code, rc, ctx);
 	if (write_value)
-		return expect_no_output(b, ctx);
+		return ocdb_expect_no_output(b, ctx);
 	return parse_single_value(b, ctx, read_value);
 }
 
@@ -362,7 +355,7 @@ static ub_err check_mem_args(const ocd_bridge *b, const char *op, ub_ap ap, uint
 			     size_t count, unsigned unit)
 {
 	const char *what = unit == 4 ? "words" : "half-words";
-	ub_err err = check_bridge(b, op);
+	ub_err err = ocdb_check_bridge(b, op);
 
 	if (err)
 		return err;
@@ -399,15 +392,15 @@ static ub_err parse_word_list(ocd_bridge *b, const char *ctx, uint32_t *words, s
 	len = Jim_ListLength(b->interp, result);
 	if (len < 0 || (size_t)len != count) {
 		snprintf(expected, sizeof(expected), "a list of %zu words (got %d items)", count, len);
-		err = fail_parse(ctx, expected, Jim_String(result));
+		err = ocdb_fail_parse(ctx, expected, Jim_String(result));
 	}
 	for (size_t i = 0; !err && i < count; i++) {
 		int elen = 0;
 		const char *s = Jim_GetString(Jim_ListGetIndex(b->interp, result, (int)i), &elen);
 
-		if (!parse_u32_token(s, (size_t)elen, &words[i])) {
+		if (!ocdb_parse_u32_token(s, (size_t)elen, &words[i])) {
 			snprintf(expected, sizeof(expected), "a 32-bit number as word %zu", i);
-			err = fail_parse(ctx, expected, s);
+			err = ocdb_fail_parse(ctx, expected, s);
 		}
 	}
 	Jim_DecrRefCount(b->interp, result);
@@ -423,14 +416,14 @@ static ub_err mem_read_block(ocd_bridge *b, ub_ap ap, uint32_t addr, uint32_t *w
 
 	snprintf(ctx, sizeof(ctx), "mem read AP%u 0x%08x (%zu words, target %s)", ap.num, (unsigned)addr, count,
 		 target);
-	objv[0] = word(b, target);
-	objv[1] = word(b, "read_memory");
-	objv[2] = hex_word(b, addr);
-	objv[3] = word(b, "32");
+	objv[0] = ocdb_word(b, target);
+	objv[1] = ocdb_word(b, "read_memory");
+	objv[2] = ocdb_hex_word(b, addr);
+	objv[3] = ocdb_word(b, "32");
 	objv[4] = Jim_NewIntObj(b->interp, (jim_wide)count);
-	rc = ocd_eval(b, 5, objv);
+	rc = ocdb_eval(b, 5, objv);
 	if (rc != JIM_OK)
-		return fail_command(b, UB_ERR_MEM_READ, rc, ctx);
+		return ocdb_fail_command(b, UB_ERR_MEM_READ, rc, ctx);
 	ub_err err = parse_word_list(b, ctx, words, count);
 
 	/* Consumed: a command of ours must not return 16 KiB of words that OpenOCD then prints. */
@@ -469,21 +462,21 @@ static ub_err mem_write_block(ocd_bridge *b, const char *op, ub_ap ap, uint32_t 
 		 width == 32 ? "words" : "half-words", target);
 	for (size_t i = 0; i < count; i++) {
 		if (width == 32) {
-			Jim_ListAppendElement(b->interp, data, hex_word(b, ((const uint32_t *)units)[i]));
+			Jim_ListAppendElement(b->interp, data, ocdb_hex_word(b, ((const uint32_t *)units)[i]));
 		} else {
 			snprintf(buf, sizeof(buf), "0x%04x", (unsigned)((const uint16_t *)units)[i]);
-			Jim_ListAppendElement(b->interp, data, word(b, buf));
+			Jim_ListAppendElement(b->interp, data, ocdb_word(b, buf));
 		}
 	}
-	objv[0] = word(b, target);
-	objv[1] = word(b, "write_memory");
-	objv[2] = hex_word(b, addr);
-	objv[3] = word(b, width == 32 ? "32" : "16");
+	objv[0] = ocdb_word(b, target);
+	objv[1] = ocdb_word(b, "write_memory");
+	objv[2] = ocdb_hex_word(b, addr);
+	objv[3] = ocdb_word(b, width == 32 ? "32" : "16");
 	objv[4] = data;
-	rc = ocd_eval(b, 5, objv);
+	rc = ocdb_eval(b, 5, objv);
 	if (rc != JIM_OK)
-		return fail_command(b, UB_ERR_MEM_WRITE, rc, ctx);
-	return expect_no_output(b, ctx);
+		return ocdb_fail_command(b, UB_ERR_MEM_WRITE, rc, ctx);
+	return ocdb_expect_no_output(b, ctx);
 }
 
 /* At most OCD_MAX_WORDS_PER_CMD units per OpenOCD command. */
@@ -514,332 +507,4 @@ ub_err ocd_mem_write(ocd_bridge *b, ub_ap ap, uint32_t addr, const uint32_t *wor
 ub_err ocd_mem_write16(ocd_bridge *b, ub_ap ap, uint32_t addr, const uint16_t *halves, size_t count)
 {
 	return mem_write_units(b, "mem write16", ap, addr, halves, count, 16);
-}
-
-/* CSW Size [2:0] and AddrInc [5:4]: OpenOCD sets them per transfer and `apcsw` refuses them (0.12). */
-#define OCD_CSW_OPENOCD_OWNED 0x37u
-
-/* Run a DAP subcommand that answers nothing (`apsel N`, `apcsw V M` in OpenOCD 0.12). */
-static ub_err dap_quiet_command(ocd_bridge *b, const char *ctx, int objc, Jim_Obj *const *objv)
-{
-	int rc = ocd_eval(b, objc, objv);
-
-	if (rc != JIM_OK)
-		return fail_command(b, UB_ERR_AP, rc, ctx);
-	return expect_no_output(b, ctx);
-}
-
-/* "AP#0x<n> selected, csw 0x<8 hex digits>" (OpenOCD 0.12 `apcsw` without arguments). */
-static ub_err parse_csw_answer(ocd_bridge *b, const char *ctx, unsigned ap, uint32_t *value)
-{
-	const char *text = Jim_String(Jim_GetResult(b->interp));
-	const char *csw = strstr(text, "selected, csw ");
-	char prefix[32];
-	size_t end;
-
-	snprintf(prefix, sizeof(prefix), "AP#0x%x selected", ap);
-	if (strncmp(text, prefix, strlen(prefix)) != 0 || !csw)
-		return fail_parse(ctx, "'AP#0x.. selected, csw 0x........'", text);
-	csw += strlen("selected, csw ");
-	end = strlen(csw);
-	while (end > 0 && (csw[end - 1] == '\n' || csw[end - 1] == ' '))
-		end--;
-	if (!parse_u32_token(csw, end, value))
-		return fail_parse(ctx, "'AP#0x.. selected, csw 0x........'", text);
-	return UB_OK;
-}
-
-ub_err ocd_ap_csw_read(ocd_bridge *b, ub_ap ap, uint32_t *value)
-{
-	char ctx[OCD_CTX_MAX];
-	Jim_Obj *objv[3];
-	ub_err err = check_bridge(b, "ap csw read");
-	int rc;
-
-	if (err)
-		return err;
-	snprintf(ctx, sizeof(ctx), "ap csw read AP%u (DAP %s)", ap.num, b->dap[0] ? b->dap : "<none>");
-	if (ap.num > OCD_APSEL_MAX || !value)
-		return ub_fail(UB_ERR_ARG, "%s: AP out of range (APSEL is 0..255) or NULL result", ctx);
-	if (!b->dap[0])
-		return ub_fail(UB_ERR_NOT_CONFIGURED, "%s: no DAP configured (stm32unbrick bridge -dap NAME)", ctx);
-	objv[0] = word(b, b->dap);
-	objv[1] = word(b, "apsel");
-	objv[2] = Jim_NewIntObj(b->interp, ap.num);
-	err = dap_quiet_command(b, ctx, 3, objv);
-	if (err)
-		return err;
-	objv[0] = word(b, b->dap);
-	objv[1] = word(b, "apcsw");
-	rc = ocd_eval(b, 2, objv);
-	if (rc != JIM_OK)
-		return fail_command(b, UB_ERR_AP, rc, ctx);
-	return parse_csw_answer(b, ctx, ap.num, value);
-}
-
-ub_err ocd_ap_csw(ocd_bridge *b, ub_ap ap, uint32_t value, uint32_t mask)
-{
-	char ctx[OCD_CTX_MAX];
-	Jim_Obj *objv[4];
-	ub_err err = check_bridge(b, "ap csw");
-
-	if (err)
-		return err;
-	snprintf(ctx, sizeof(ctx), "ap csw AP%u value 0x%08x mask 0x%08x (DAP %s)", ap.num, (unsigned)value,
-		 (unsigned)mask, b->dap[0] ? b->dap : "<none>");
-	if (ap.num > OCD_APSEL_MAX)
-		return ub_fail(UB_ERR_ARG, "%s: AP out of range (APSEL is 0..255)", ctx);
-	if (mask == 0 || (mask & OCD_CSW_OPENOCD_OWNED))
-		return ub_fail(UB_ERR_ARG, "%s: the mask must be non-zero and leave Size and AddrInc (0x%02x) to "
-			       "OpenOCD", ctx, OCD_CSW_OPENOCD_OWNED);
-	if (value & ~mask)
-		return ub_fail(UB_ERR_ARG, "%s: value has bits outside the mask", ctx);
-	if (!b->dap[0])
-		return ub_fail(UB_ERR_NOT_CONFIGURED, "%s: no DAP configured (stm32unbrick bridge -dap NAME)", ctx);
-	objv[0] = word(b, b->dap);
-	objv[1] = word(b, "apsel");
-	objv[2] = Jim_NewIntObj(b->interp, ap.num);
-	err = dap_quiet_command(b, ctx, 3, objv);
-	if (err)
-		return err;
-	objv[0] = word(b, b->dap);
-	objv[1] = word(b, "apcsw");
-	objv[2] = hex_word(b, value);
-	objv[3] = hex_word(b, mask);
-	return dap_quiet_command(b, ctx, 4, objv);
-}
-
-/* "memory bus access delay set to N tck" (OpenOCD 0.12 `<dap> memaccess`, with or without a value). */
-static ub_err parse_memaccess_answer(ocd_bridge *b, const char *ctx, unsigned *tck)
-{
-	const char *text = Jim_String(Jim_GetResult(b->interp));
-	const char *prefix = "memory bus access delay set to ";
-	const char *num = strstr(text, prefix);
-	const char *end;
-	uint32_t v;
-
-	if (!num)
-		return fail_parse(ctx, "'memory bus access delay set to N tck'", text);
-	num += strlen(prefix);
-	end = strchr(num, ' ');
-	if (!end || strncmp(end, " tck", 4) != 0 || !parse_u32_token(num, (size_t)(end - num), &v))
-		return fail_parse(ctx, "'memory bus access delay set to N tck'", text);
-	*tck = v;
-	return UB_OK;
-}
-
-#define OCD_MEMACCESS_MAX 255u
-
-ub_err ocd_memaccess(ocd_bridge *b, unsigned tck, unsigned *previous)
-{
-	char ctx[OCD_CTX_MAX];
-	Jim_Obj *objv[3];
-	unsigned was, now;
-	ub_err err = check_bridge(b, "memaccess");
-	int rc;
-
-	if (err)
-		return err;
-	snprintf(ctx, sizeof(ctx), "memaccess %u (DAP %s)", tck, b->dap[0] ? b->dap : "<none>");
-	if (tck > OCD_MEMACCESS_MAX)
-		return ub_fail(UB_ERR_ARG, "%s: at most %u TCK", ctx, OCD_MEMACCESS_MAX);
-	if (!b->dap[0])
-		return ub_fail(UB_ERR_NOT_CONFIGURED, "%s: no DAP configured (stm32unbrick bridge -dap NAME)", ctx);
-	objv[0] = word(b, b->dap);
-	objv[1] = word(b, "memaccess");
-	rc = ocd_eval(b, 2, objv);
-	if (rc != JIM_OK)
-		return fail_command(b, UB_ERR_UNSUPPORTED, rc, ctx);
-	err = parse_memaccess_answer(b, ctx, &was);
-	if (err)
-		return err;
-	if (previous)
-		*previous = was;
-	if (was == tck)
-		return UB_OK;
-	/* Jim_EvalObjVector() freed the words of the first call: new ones. */
-	objv[0] = word(b, b->dap);
-	objv[1] = word(b, "memaccess");
-	objv[2] = Jim_NewIntObj(b->interp, tck);
-	rc = ocd_eval(b, 3, objv);
-	if (rc != JIM_OK)
-		return fail_command(b, UB_ERR_UNSUPPORTED, rc, ctx);
-	err = parse_memaccess_answer(b, ctx, &now);
-	if (!err && now != tck)
-		err = ub_fail(UB_ERR_UNSUPPORTED, "%s: OpenOCD kept %u TCK", ctx, now);
-	return err;
-}
-
-ub_err ocd_srst(ocd_bridge *b, bool assert)
-{
-	const char *ctx = assert ? "srst assert" : "srst deassert";
-	ub_err err = check_bridge(b, ctx);
-	Jim_Obj *objv[3];
-	int rc;
-
-	if (err)
-		return err;
-	objv[0] = word(b, "adapter");
-	objv[1] = word(b, assert ? "assert" : "deassert");
-	objv[2] = word(b, "srst");
-	rc = ocd_eval(b, 3, objv);
-	if (rc != JIM_OK)
-		return fail_command(b, UB_ERR_RESET, rc, ctx);
-	return UB_OK;
-}
-
-/* Run a command given as plain words; any failure is `code` with OpenOCD's message or error code. */
-static ub_err run_words(ocd_bridge *b, ub_err code, const char *ctx, int objc, const char *const *words)
-{
-	Jim_Obj *objv[4];
-	int rc;
-
-	for (int i = 0; i < objc; i++)
-		objv[i] = word(b, words[i]);
-	rc = ocd_eval(b, objc, objv);
-	if (rc != JIM_OK)
-		return fail_command(b, code, rc, ctx);
-	return UB_OK;
-}
-
-ub_err ocd_examine(ocd_bridge *b, ub_ap ap)
-{
-	char ctx[OCD_CTX_MAX];
-	ub_err err = check_bridge(b, "examine");
-
-	if (err)
-		return err;
-	if (ap.num >= UB_MAX_AP)
-		return ub_fail(UB_ERR_ARG, "examine AP%u: AP out of range (AP0..AP%d)", ap.num, UB_MAX_AP - 1);
-	if (!b->memap[ap.num][0])
-		return ub_fail(UB_ERR_NOT_CONFIGURED, "examine AP%u: no mem_ap target for AP%u (stm32unbrick bridge "
-			       "-memap)", ap.num, ap.num);
-	const char *words[2] = { b->memap[ap.num], "arp_examine" };
-	snprintf(ctx, sizeof(ctx), "examine AP%u (%s arp_examine)", ap.num, b->memap[ap.num]);
-	return run_words(b, UB_ERR_AP, ctx, 2, words);
-}
-
-/*
- * OpenOCD 0.12 `poll on|off` only sets the flag that its timer callback checks before polling
- * targets (jtag_poll_set_enabled); `sleep` runs that callback, so without `poll off` the stock
- * cortex_m poll runs in the middle of our own waits.  It exists once `init` has run (exec mode).
- */
-ub_err ocd_poll(ocd_bridge *b, bool on)
-{
-	const char *words[2] = { "poll", on ? "on" : "off" };
-	ub_err err = check_bridge(b, "poll");
-
-	if (err)
-		return err;
-	return run_words(b, UB_ERR_UNSUPPORTED, on ? "poll on" : "poll off", 2, words);
-}
-
-/* The transport OpenOCD runs (`transport select` without arguments answers its name). */
-static bool transport_is_jtag(ocd_bridge *b)
-{
-	const char *words[2] = { "transport", "select" };
-
-	if (run_words(b, UB_ERR_UNSUPPORTED, "transport select", 2, words) != UB_OK)
-		return true; /* cannot tell: re-scanning a chain that is not JTAG fails loudly, which is fine */
-	return !strcmp(Jim_String(Jim_GetResult(b->interp)), "jtag");
-}
-
-/*
- * What OpenOCD 0.12 does for each command (its sources):
- *  - `jtag arp_init`: Test-Logic-Reset, IDCODE scan and IR-capture check of the declared TAPs; it
- *    answers OK even when the chain reads all ones, so it only resynchronises the TAP state;
- *  - `dap init`: reconnects every DAP: forgets the cached SELECT/CSW/TAR values, clears sticky
- *    errors, requests debug and system power-up; fails when the DP does not answer;
- *  - `<mem_ap> arp_examine`: examines a mem_ap target that is not examined yet (after an `init`
- *    that found a dead chain none is), and is a no-op otherwise.  Every target is tried even if one
- *    fails (an AP the caller does not need must not hide the others); the first failure is returned.
- */
-ub_err ocd_reinit_dap(ocd_bridge *b)
-{
-	const char *arp[2] = { "jtag", "arp_init" };
-	const char *dap_init[2] = { "dap", "init" };
-	char ctx[OCD_CTX_MAX], first[2 * OCD_CTX_MAX] = "";
-	ub_err err = check_bridge(b, "reinit");
-
-	if (err)
-		return err;
-	if (!b->dap[0])
-		return ub_fail(UB_ERR_NOT_CONFIGURED, "reinit: no DAP configured (stm32unbrick bridge -dap NAME)");
-	if (transport_is_jtag(b)) {
-		err = run_words(b, UB_ERR_DP, "reinit: jtag arp_init", 2, arp);
-		if (err)
-			return err;
-	}
-	snprintf(ctx, sizeof(ctx), "reinit: dap init (DAP %s): the debug port did not answer", b->dap);
-	err = run_words(b, UB_ERR_DP, ctx, 2, dap_init);
-	if (err)
-		return err;
-	for (unsigned ap = 0; ap < UB_MAX_AP; ap++) {
-		const char *examine[2] = { b->memap[ap], "arp_examine" };
-
-		if (!b->memap[ap][0])
-			continue;
-		snprintf(ctx, sizeof(ctx), "reinit: %s arp_examine (AP%u)", b->memap[ap], ap);
-		if (run_words(b, UB_ERR_AP, ctx, 2, examine) != UB_OK && !err) {
-			err = UB_ERR_AP;
-			snprintf(first, sizeof(first), "%s", ub_last_error());
-		}
-	}
-	if (err)
-		ub_fail(err, "%s", first); /* later failures overwrote it */
-	return err;
-}
-
-ub_err ocd_sleep_ms(ocd_bridge *b, unsigned ms)
-{
-	ub_err err = check_bridge(b, "sleep");
-	char ctx[48];
-	Jim_Obj *objv[2];
-	int rc;
-
-	if (err)
-		return err;
-	snprintf(ctx, sizeof(ctx), "sleep %u ms", ms);
-	if (ms > OCD_SLEEP_MAX_MS)
-		return ub_fail(UB_ERR_ARG, "%s: longer than the %u ms bound on a single wait", ctx, OCD_SLEEP_MAX_MS);
-	objv[0] = word(b, "sleep");
-	objv[1] = Jim_NewIntObj(b->interp, ms);
-	rc = ocd_eval(b, 2, objv);
-	/* No error code is closer: OpenOCD refusing to wait means this OpenOCD cannot do it. */
-	if (rc != JIM_OK)
-		return fail_command(b, UB_ERR_UNSUPPORTED, rc, ctx);
-	return UB_OK;
-}
-
-void ocd_log(ocd_bridge *b, const char *fmt, ...)
-{
-	char line[256];
-	Jim_Obj *objv[2];
-	va_list ap;
-
-	if (!b || !b->interp || !fmt)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	objv[0] = word(b, "echo");
-	objv[1] = word(b, line);
-	/* Logging is best effort: a failing `echo` must not turn success into failure. */
-	(void)ocd_eval(b, 2, objv);
-}
-
-#define OCD_BULK_MEMACCESS_TCK 0u
-
-bool ocd_bulk_begin(ocd_bridge *b, unsigned *saved)
-{
-	if (ocd_memaccess(b, OCD_BULK_MEMACCESS_TCK, saved) == UB_OK)
-		return true;
-	ub_clear_error();
-	return false;
-}
-
-void ocd_bulk_end(ocd_bridge *b, bool fast, unsigned saved, ub_err *e)
-{
-	if (fast && ocd_memaccess(b, saved, NULL) != UB_OK && *e == UB_OK)
-		*e = UB_ERR_UNSUPPORTED;
 }

@@ -10,7 +10,7 @@ DA_HOST_SOURCES = \
 	src/target/adac_mailbox.c src/target/adac_mailbox.h \
 	src/target/da_auth.c src/target/da_auth.h \
 	src/target/da_cmd.c \
-	src/target/ocd_bridge.c src/target/ocd_bridge.h \
+	$(OCD_BRIDGE_SOURCES) \
 	src/target/errors.c src/target/errors.h \
 	src/target/poll.c src/target/poll.h
 DA_HOST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/target -I$(top_srcdir)/src \

@@ -8,7 +8,7 @@ TESTS += testing/tests/unit/test_image
 
 check_PROGRAMS += testing/tests/unit/test_ocd_bridge_csw
 testing_tests_unit_test_ocd_bridge_csw_SOURCES = testing/tests/unit/test_ocd_bridge_csw.c \
-	testing/tests/unit/fake_openocd.h src/target/ocd_bridge.c src/target/errors.c
+	testing/tests/unit/fake_openocd.h $(OCD_BRIDGE_SOURCES) src/target/errors.c
 testing_tests_unit_test_ocd_bridge_csw_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/target
 testing_tests_unit_test_ocd_bridge_csw_LDADD = $(CMOCKA_LIBS) $(JIM_LIBS)
 TESTS += testing/tests/unit/test_ocd_bridge_csw

@@ -6,7 +6,7 @@ TESTS += testing/tests/unit/test_ocd_bridge testing/tests/unit/test_module
 testing_tests_unit_test_ocd_bridge_SOURCES = \
 	testing/tests/unit/test_ocd_bridge.c \
 	testing/tests/unit/fake_openocd.h \
-	src/target/ocd_bridge.c \
+	$(OCD_BRIDGE_SOURCES) \
 	src/target/errors.c
 testing_tests_unit_test_ocd_bridge_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/target
 testing_tests_unit_test_ocd_bridge_LDADD = $(CMOCKA_LIBS) $(JIM_LIBS)
