@@ -407,6 +407,48 @@ static ub_err parse_word_list(ocd_bridge *b, const char *ctx, uint32_t *words, s
 	return err;
 }
 
+/*
+ * OpenOCD examines a mem_ap target at `init` and when asked; one whose AP did not answer then (an
+ * H5 boot ROM keeps AP1 closed for a moment after every reset) refuses every access until it is
+ * examined again ("Target not examined yet").  True when the target was in that state and is
+ * examined now, so the access is worth one more try.
+ */
+static bool examined_now(ocd_bridge *b, ub_ap ap)
+{
+	const char *target = b->memap[ap.num];
+	Jim_Obj *objv[2] = { ocdb_word(b, target), ocdb_word(b, "was_examined") };
+
+	if (ocdb_eval(b, 2, objv) != JIM_OK || strcmp(Jim_String(Jim_GetResult(b->interp)), "0") != 0)
+		return false;
+	objv[0] = ocdb_word(b, target);
+	objv[1] = ocdb_word(b, "arp_examine");
+	return ocdb_eval(b, 2, objv) == JIM_OK;
+}
+
+/* A memory command on AP `ap`'s target, run again once if it failed only because the target was
+ * not examined.  Otherwise OpenOCD's own failure is left as the interpreter's result. */
+static int eval_on_memap(ocd_bridge *b, ub_ap ap, int objc, Jim_Obj **objv)
+{
+	int rc;
+
+	for (int i = 0; i < objc; i++)
+		Jim_IncrRefCount(objv[i]); /* kept for the second try */
+	rc = ocdb_eval(b, objc, objv);
+	if (rc != JIM_OK) {
+		Jim_Obj *failure = Jim_GetResult(b->interp);
+
+		Jim_IncrRefCount(failure);
+		if (examined_now(b, ap))
+			rc = ocdb_eval(b, objc, objv);
+		else
+			Jim_SetResult(b->interp, failure);
+		Jim_DecrRefCount(b->interp, failure);
+	}
+	for (int i = 0; i < objc; i++)
+		Jim_DecrRefCount(b->interp, objv[i]);
+	return rc;
+}
+
 static ub_err mem_read_block(ocd_bridge *b, ub_ap ap, uint32_t addr, uint32_t *words, size_t count)
 {
 	const char *target = b->memap[ap.num];
@@ -421,7 +463,7 @@ static ub_err mem_read_block(ocd_bridge *b, ub_ap ap, uint32_t addr, uint32_t *w
 	objv[2] = ocdb_hex_word(b, addr);
 	objv[3] = ocdb_word(b, "32");
 	objv[4] = Jim_NewIntObj(b->interp, (jim_wide)count);
-	rc = ocdb_eval(b, 5, objv);
+	rc = eval_on_memap(b, ap, 5, objv);
 	if (rc != JIM_OK)
 		return ocdb_fail_command(b, UB_ERR_MEM_READ, rc, ctx);
 	ub_err err = parse_word_list(b, ctx, words, count);
@@ -473,7 +515,7 @@ static ub_err mem_write_block(ocd_bridge *b, const char *op, ub_ap ap, uint32_t 
 	objv[2] = ocdb_hex_word(b, addr);
 	objv[3] = ocdb_word(b, width == 32 ? "32" : "16");
 	objv[4] = data;
-	rc = ocdb_eval(b, 5, objv);
+	rc = eval_on_memap(b, ap, 5, objv);
 	if (rc != JIM_OK)
 		return ocdb_fail_command(b, UB_ERR_MEM_WRITE, rc, ctx);
 	return ocdb_expect_no_output(b, ctx);

@@ -31,6 +31,7 @@ set stm32unbrick_h5_revs {0x484 {0x1000 A 0x1001 Z 0x1007 X} 0x474 {0x1000 A 0x1
 set stm32unbrick_h5(regression_timeout_ms) 120000
 set stm32unbrick_h5(option_timeout_ms) 15000
 set stm32unbrick_h5(erase_timeout_ms) 60000
+set stm32unbrick_h5(ap1_open_ms) 100
 
 proc stm32unbrick_stm32h5_looks_permanent {} {
 	# Locked is told by the ROM itself through debug authentication (stm32unbrick_h5_inspect).
@@ -55,6 +56,16 @@ proc stm32unbrick_h5_state_reach {code} {
 # The chip dict of `h5 identify` plus the revision letter the summary prints.
 proc stm32unbrick_h5_identify {} {
 	set chip [stm32unbrick h5 identify]
+	# The boot ROM opens AP1 a moment after a reset (simulator: 20 ms in Provisioning, our
+	# choice, testing/sim/chip_h5_cpu.c), and a reset may have just happened (power-on, the
+	# board, a DA session of ours): give AP1 that moment before calling it closed.  `h5
+	# identify` asks DBGMCU_SR first, so waiting costs AP0 reads only; a chip whose product
+	# state keeps AP1 closed pays the bound once per identify.
+	set t0 [clock milliseconds]
+	while {![dict get $chip ap1] && [clock milliseconds] - $t0 < $::stm32unbrick_h5(ap1_open_ms)} {
+		sleep 5
+		set chip [stm32unbrick h5 identify]
+	}
 	set revs [dict get $::stm32unbrick_h5_revs]
 	set rev [dict get $chip rev_id]
 	set dev [dict get $chip dev_id]
@@ -325,6 +336,14 @@ proc stm32unbrick_h5_plan {ctxvar} {
 			dict set ctx verdict "product state $state is not one the reference manual defines"
 			dict set ctx blocked "unknown product state $state: nothing is attempted"
 		}
+	}
+	# Open and Provisioning let AP1 read the flash: if it does not answer, the flash cannot be
+	# saved, and nothing is erased without that backup (decision 5).
+	if {[llength $plan] && ![dict get $chip ap1] && $state in {0xed 0x17}} {
+		lappend findings "AP1 does not answer, although [stm32unbrick_h5_state_name $state] lets the debugger\
+			read the flash"
+		dict set ctx blocked "the flash cannot be saved before the erase (AP1 does not answer):\
+			power-cycle the board and try again"
 	}
 	if {[dict exists $ctx blocked]} {
 		lappend findings "unbrick needs: [dict get $ctx blocked]"

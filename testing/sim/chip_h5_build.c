@@ -154,9 +154,25 @@ static int load_part(h5_chip *chip, scenario *sc, char *err, size_t errlen)
 	return 0;
 }
 
+/* rom.ap1_closed_ms: how long the ROM keeps AP1 closed after a reset in Provisioning. */
+static int load_rom_timing(h5_chip *chip, scenario *sc, char *err, size_t errlen)
+{
+	scenario_entry *e = scenario_find(sc, "rom.ap1_closed_ms");
+	uint32_t ms = H5_AP1_CLOSED_DEFAULT_US / 1000u;
+
+	if (e && scenario_u32(sc, e, &ms, err, errlen) != 0)
+		return -1;
+	if (ms > 10000u) {
+		scenario_error(sc, e, err, errlen, "rom.ap1_closed_ms is at most 10000");
+		return -1;
+	}
+	chip->ap1_closed_us = (sim_time_us)ms * 1000u;
+	return 0;
+}
+
 static int load_board_and_scripts(h5_chip *chip, scenario *sc, char *err, size_t errlen)
 {
-	if (chip_scenario_boot0(sc, &chip->boot0, err, errlen) != 0)
+	if (chip_scenario_boot0(sc, &chip->boot0, err, errlen) != 0 || load_rom_timing(chip, sc, err, errlen) != 0)
 		return -1;
 	return chip_scenario_scripts(sc, &chip->script, &chip->ops, err, errlen);
 }

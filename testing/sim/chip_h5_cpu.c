@@ -36,10 +36,10 @@
  *  - Open: every transaction.
  *  - Provisioning: every transaction (ST's scripts program OBK through AP1
  *    in "hot plug"), but the ROM keeps AP1 closed while NRST is held and for
- *    the first 20 ms after a reset release (our choice, from the field
- *    report: a "normal" connect, which halts the core under or right after
- *    reset, fails, while hot plug works).  AP1 faults every access then,
- *    its IDR included.
+ *    the first 20 ms after a reset release (scenario rom.ap1_closed_ms; our
+ *    choice, from the field report: a "normal" connect, which halts the core
+ *    under or right after reset, fails, while hot plug works).  AP1 faults
+ *    every access then, its IDR included.
  *  - iROT-Provisioned, TZ-Closed: non-secure transactions only; halting
  *    debug of the Non-secure state only (secure debug disabled).
  *  - Closed, Locked, Regression, NS-Regression, and any byte that is no
@@ -51,7 +51,6 @@
 #include "chip_h5_internal.h"
 
 #define CPUID_CORTEX_M33_R0P4 0x410FD214u
-#define PROVISIONING_AP1_CLOSED_US 20000u
 #define BOOTR_LOCKED 0xB4u
 #define NSBOOTR_CUR  0x80u
 #define SECBOOTR_CUR 0x88u
@@ -166,7 +165,7 @@ void h5_cpu_reset_release(h5_chip *chip)
 	uint8_t ps = flash_h5_product_state(chip->flash);
 
 	if (ps == H5PS_PROVISIONING)
-		chip->ap1_closed_until = chip->now + PROVISIONING_AP1_CLOSED_US;
+		chip->ap1_closed_until = chip->now + chip->ap1_closed_us;
 	if (in_regression(ps)) {
 		start_rom(chip, H5_BOOT_ROM_REGRESSION); /* the ROM finishes the regression before anything else */
 		return;

@@ -122,6 +122,7 @@ typedef struct h5_chip {
 
 	h5_boot boot;
 	sim_time_us ap1_closed_until; /* Provisioning: the ROM keeps AP1 closed for a while after reset */
+	sim_time_us ap1_closed_us;    /* ...that long (scenario rom.ap1_closed_ms) */
 
 	unsigned sessions;
 	bool wants_disconnect;
@@ -214,5 +215,8 @@ void h5_mem_write_json(const h5_chip *chip, json_out *j);
 
 /* chip_h5_state.c */
 int chip_h5_write_state(sim_chip *chip, const char *path, char *err, size_t errlen);
+
+/* How long the ROM keeps AP1 closed after a reset in Provisioning unless the scenario says. */
+#define H5_AP1_CLOSED_DEFAULT_US 20000u
 
 #endif

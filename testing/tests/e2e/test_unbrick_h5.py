@@ -119,6 +119,44 @@ def case_seed004_provisioning():
         sim.cleanup()
 
 
+def case_seed004_ap1_opens_late():
+    """The boot ROM keeps AP1 closed for 80 ms after each reset, and the board pulses NRST just as
+    OpenOCD connects: the tool must wait for AP1 (and examine OpenOCD's AP1 target late) instead of
+    taking a closed AP1 for the product state's doing, and it must still save the flash first."""
+    sim = chip("seed004late", "stm32h533re",
+               SEED004 + "rom.ap1_closed_ms = 80\noperator.step = session 1 -> srst_pulse\n", time_scale=1.0)
+    try:
+        before = flash(sim.state())["flash_sha256"]
+        run = unbrick(sim, "recovery/h533.cfg")
+        st = run.state
+        check(run.rc == EXIT["recovered"], "exit status %s" % run.rc, run.tail(80))
+        check(st["product_state"] == "0xed", "product state not Open", st["product_state"])
+        check(flash(st)["counters"]["regressions_full"] == 1, "no full regression", flash(st)["counters"])
+        image = open(os.path.join(run.backup, "flash.bin"), "rb").read()
+        half = len(image) // 2
+        check(len(image) == 512 * 1024, "backup size", len(image))
+        check({"bank1": sha256(image[:half]), "bank2": sha256(image[half:])} == before,
+              "the backup is not the flash as it was", run.tail(80))
+        check("normal failed" not in run.output, "a halting attach was tried in Provisioning", run.tail(80))
+    finally:
+        sim.cleanup()
+
+
+def case_seed004_ap1_never_opens():
+    """Provisioning lets AP1 read the flash, but here it stays closed (10 s after every reset): the
+    flash cannot be saved, so the regression that would erase it is refused."""
+    sim = chip("seed004shut", "stm32h533re", SEED004 + "rom.ap1_closed_ms = 10000\n", time_scale=1.0)
+    try:
+        before = sim.state()
+        run = unbrick(sim, "recovery/h533.cfg")
+        check(run.rc == EXIT["refused"], "exit status %s" % run.rc, run.tail(40))
+        check("the flash cannot be saved before the erase" in run.output, "no reason given", run.tail(40))
+        nothing_written(before, run.state)
+        check(run.state["da"]["auth_ok"] == 0, "an authentication happened", run.state["da"])
+    finally:
+        sim.cleanup()
+
+
 def case_seed004_tz_closed_diagnose():
     sim = chip("seed004c", "stm32h533re", "PRODUCT_STATE = 0xC6\nTZEN = 0xB4\n")
     try:
@@ -307,6 +345,10 @@ def main():
     tap = Tap()
     tap.case("seed 004 in Provisioning: password provisioned, regressed to Open, attach works",
              case_seed004_provisioning)
+    tap.case("seed 004 with AP1 opening 80 ms after each reset: waited for, flash saved, recovered",
+             case_seed004_ap1_opens_late)
+    tap.case("seed 004 with AP1 that never opens: the flash cannot be saved, the erase is refused",
+             case_seed004_ap1_never_opens)
     tap.case("seed 004 in TZ-Closed without credentials: diagnose explains, nothing written",
              case_seed004_tz_closed_diagnose)
     tap.case("Closed with a password: the wrong one changes nothing, the right one regresses",

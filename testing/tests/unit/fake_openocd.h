@@ -5,6 +5,7 @@
  *   <dap> dpreg REG ?VALUE?, <dap> apreg AP REG ?VALUE?   -> "0x%08x" on reads, "" on writes
  *   <mem_ap> read_memory ADDR 32 N                         -> list of N "0x%x" numbers
  *   <mem_ap> write_memory ADDR 32 LIST                     -> ""
+ *   <mem_ap> was_examined, <mem_ap> arp_examine             -> "1"/"0", ""
  *   adapter assert|deassert srst, sleep MS, echo TEXT, dap names, target names
  * State lives in Tcl dicts (::dp, ::ap, ::mem); memory never written reads as
  * fake_pattern(ADDR).  Every call is appended to ::calls as a list of its words,
@@ -31,6 +32,7 @@ static const char fake_openocd_script[] =
 	"set ::mem [dict create]\n"
 	"set ::fail [dict create]\n"
 	"set ::answer [dict create]\n"
+	"set ::unexamined [dict create]\n"
 	"set ::echoed {}\n"
 	"set ::srst deassert\n"
 	"set ::daps {}\n"
@@ -66,9 +68,14 @@ static const char fake_openocd_script[] =
 	"  }\n"
 	"  return -code -601 {}\n"
 	"}\n"
+	/* A target named in ::unexamined was never examined: OpenOCD 0.12 refuses its accesses
+	 * (the reason goes to the log only) until `arp_examine` succeeds. */
 	"proc fake_memap {name apnum sub args} {\n"
 	"  lappend ::calls [list $name $sub {*}$args]\n"
 	"  if {[fake_inject $sub]} { return $::injected }\n"
+	"  if {$sub eq {was_examined}} { return [expr {![dict exists $::unexamined $name]}] }\n"
+	"  if {$sub eq {arp_examine}} { dict unset ::unexamined $name; return {} }\n"
+	"  if {[dict exists $::unexamined $name]} { return -code -4 {} }\n"
 	"  lassign $args addr width arg\n"
 	"  if {$width != 32} { return -code -601 {} }\n"
 	"  switch -- $sub {\n"

@@ -286,6 +286,33 @@ static void test_read_failure_names_op_ap_address_and_openocd_text(void **state)
 			    "OpenOCD: read_memory: failed to read memory");
 }
 
+/* A target OpenOCD could not examine at init (its AP was closed then) is examined on first use. */
+static void test_unexamined_target_is_examined_and_the_access_repeated(void **state)
+{
+	fixture *f = *state;
+	uint32_t v = 0, w = 0x12345678;
+
+	fake_eval(f->interp, "dict set ::unexamined x.ap2 1");
+	assert_int_equal(ocd_mem_read32(&f->b, ub_ap_num(2), 0x40022050, &v), UB_OK);
+	assert_int_equal(v, (uint32_t)fake_eval_long(f->interp, "fake_pattern 0x40022050"));
+	assert_int_equal(fake_eval_long(f->interp, "lsearch -exact $::calls {x.ap2 arp_examine}"), 2);
+	assert_int_equal(f->b.commands, 4);
+	fake_eval(f->interp, "dict set ::unexamined x.ap2 1");
+	assert_int_equal(ocd_mem_write(&f->b, ub_ap_num(2), 0x20000000, &w, 1), UB_OK);
+	assert_int_equal(fake_eval_long(f->interp, "dict get $::mem [list 2 [expr {0x20000000}]]"), 0x12345678);
+
+	/* An examined target's failure stays OpenOCD's own, with no examine. */
+	fake_eval(f->interp, "set ::calls {}; dict set ::fail read_memory {-4 {read_memory: failed to read memory}}");
+	assert_int_equal(ocd_mem_read32(&f->b, ub_ap_num(2), 0x40022050, &v), UB_ERR_MEM_READ);
+	assert_error_mentions("OpenOCD: read_memory: failed to read memory");
+	assert_int_equal(fake_calls(f->interp, "x.ap2", "arp_examine"), 0);
+
+	/* The examine fails too (the AP is still closed): the access's failure is reported. */
+	fake_eval(f->interp, "set ::fail {}; dict set ::unexamined x.ap2 1; dict set ::fail arp_examine {-4 {no AP}}");
+	assert_int_equal(ocd_mem_read32(&f->b, ub_ap_num(2), 0x40022050, &v), UB_ERR_MEM_READ);
+	assert_error_mentions("mem read AP2 0x40022050 (1 words, target x.ap2): OpenOCD error -4 (ERROR_FAIL)");
+}
+
 static void test_failing_chunk_is_named(void **state)
 {
 	fixture *f = *state;
@@ -423,6 +450,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_memory_arguments_rejected_before_any_command, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_failure_names_op_ap_address_and_openocd_text, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_unexamined_target_is_examined_and_the_access_repeated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failing_chunk_is_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_failure_is_ub_err_mem_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names_with_spaces_and_brackets_are_verbatim, setup, teardown),
