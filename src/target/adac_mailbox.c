@@ -318,7 +318,9 @@ static ub_err request_under_reset(ub_mailbox *m)
 		else
 			m->words_sent++;
 	}
-	r = ocd_srst(m->b, false);
+	/* The mailbox answers under reset too (the request was just written there): the ROM's DAOK
+	 * ends the wait below, so OpenOCD's `adapter srst delay` would only be idle time. */
+	r = ocd_srst_release_now(m->b);
 	if (r && !e)
 		e = with_context(r, "DA entry: releasing NRST", NULL);
 	return e;

@@ -97,6 +97,12 @@ bool ocd_bulk_begin(ocd_bridge *b, unsigned *saved);
 void ocd_bulk_end(ocd_bridge *b, bool fast, unsigned saved, ub_err *e);
 
 ub_err ocd_srst(ocd_bridge *b, bool assert);
+/* Release NRST without OpenOCD's `adapter srst delay` (0.12 sleeps that long after every
+ * `adapter deassert srst`); the delay is put back right after.  For a caller that then polls
+ * something the chip answers whatever the state of NRST (the DA mailbox): the chip's own answer
+ * ends the wait, and a slow NRST only lengthens it.  If the delay cannot be read or cleared, NRST
+ * is released the ordinary way; NRST is released on every path. */
+ub_err ocd_srst_release_now(ocd_bridge *b);
 /* `poll on|off`: OpenOCD's background target polling (its own cortex_m poll, which would race an
  * attach sequence: it reads DHCSR, re-examines the core and rewrites DEMCR). */
 ub_err ocd_poll(ocd_bridge *b, bool on);

@@ -182,6 +182,55 @@ ub_err ocd_srst(ocd_bridge *b, bool assert)
 	return UB_OK;
 }
 
+/*
+ * `adapter srst delay [MS]`, which answers "adapter srst delay: N" (OpenOCD 0.12) with or without
+ * MS.  False when OpenOCD refused, answered otherwise or kept another value; no message is
+ * recorded, so a caller's pending error survives the fallback in ocd_srst_release_now().
+ */
+static bool srst_delay(ocd_bridge *b, const unsigned *set_ms, unsigned *now_ms)
+{
+	const char *prefix = "adapter srst delay: ";
+	Jim_Obj *objv[4];
+	int objc = 3, len = 0;
+	const char *text;
+	uint32_t v;
+
+	objv[0] = ocdb_word(b, "adapter");
+	objv[1] = ocdb_word(b, "srst");
+	objv[2] = ocdb_word(b, "delay");
+	if (set_ms)
+		objv[objc++] = Jim_NewIntObj(b->interp, *set_ms);
+	if (ocdb_eval(b, objc, objv) != JIM_OK)
+		return false;
+	text = Jim_GetString(Jim_GetResult(b->interp), &len);
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' '))
+		len--;
+	if ((size_t)len <= strlen(prefix) || strncmp(text, prefix, strlen(prefix)) != 0 ||
+	    !ocdb_parse_u32_token(text + strlen(prefix), (size_t)len - strlen(prefix), &v))
+		return false;
+	if (now_ms)
+		*now_ms = v;
+	return !set_ms || v == *set_ms;
+}
+
+ub_err ocd_srst_release_now(ocd_bridge *b)
+{
+	const unsigned zero = 0;
+	unsigned delay = 0;
+	ub_err err = ocdb_check_bridge(b, "srst release");
+	bool cleared;
+
+	if (err)
+		return err;
+	/* When OpenOCD will not say or change its delay, NRST is released the ordinary way. */
+	cleared = srst_delay(b, NULL, &delay) && (delay == 0 || srst_delay(b, &zero, NULL));
+	err = ocd_srst(b, false);
+	if (cleared && delay && !srst_delay(b, &delay, NULL) && !err)
+		err = ub_fail(UB_ERR_RESET, "srst deassert: NRST released, but `adapter srst delay` could not be "
+			      "put back to %u ms", delay);
+	return err;
+}
+
 /* Run a command given as plain words; any failure is `code` with OpenOCD's message or error code. */
 static ub_err run_words(ocd_bridge *b, ub_err code, const char *ctx, int objc, const char *const *words)
 {

@@ -6,7 +6,7 @@
  *   <mem_ap> read_memory ADDR 32 N                         -> list of N "0x%x" numbers
  *   <mem_ap> write_memory ADDR 32 LIST                     -> ""
  *   <mem_ap> was_examined, <mem_ap> arp_examine             -> "1"/"0", ""
- *   adapter assert|deassert srst, sleep MS, echo TEXT, dap names, target names
+ *   adapter assert|deassert srst, adapter srst delay ?MS?, sleep MS, echo TEXT, dap names, target names
  * State lives in Tcl dicts (::dp, ::ap, ::mem); memory never written reads as
  * fake_pattern(ADDR).  Every call is appended to ::calls as a list of its words,
  * so tests can count commands and see the exact words OpenOCD would receive.
@@ -35,6 +35,8 @@ static const char fake_openocd_script[] =
 	"set ::unexamined [dict create]\n"
 	"set ::echoed {}\n"
 	"set ::srst deassert\n"
+	"set ::srst_delay 100\n"
+	"set ::srst_delay_at_release {}\n"
 	"set ::daps {}\n"
 	"set ::targets {}\n"
 	/* Jim quirk: expr {$x} hands back $x unchanged, so "+ 0" normalises 0x.. words to integers. */
@@ -106,10 +108,20 @@ static const char fake_openocd_script[] =
 	"  proc $name {sub args} \"fake_memap [list $name] [list $apnum] \\$sub {*}\\$args\"\n"
 	"  lappend ::targets $name\n"
 	"}\n"
-	"proc adapter {op signal} {\n"
-	"  lappend ::calls [list adapter $op $signal]\n"
+	/* `adapter srst delay ?MS?` as OpenOCD 0.12 answers it (injection key srst_delay); every
+	 * release records the delay OpenOCD would sleep after it in ::srst_delay_at_release. */
+	"proc fake_srst_delay {args} {\n"
+	"  lappend ::calls [list adapter srst {*}$args]\n"
+	"  if {[fake_inject srst_delay]} { return $::injected }\n"
+	"  if {[llength $args] == 2} { set ::srst_delay [expr {[lindex $args 1] + 0}] }\n"
+	"  return \"adapter srst delay: $::srst_delay\"\n"
+	"}\n"
+	"proc adapter {op args} {\n"
+	"  if {$op eq {srst}} { return [fake_srst_delay {*}$args] }\n"
+	"  lappend ::calls [list adapter $op {*}$args]\n"
 	"  if {[fake_inject adapter]} { return $::injected }\n"
 	"  set ::srst $op\n"
+	"  if {$op eq {deassert}} { lappend ::srst_delay_at_release $::srst_delay }\n"
 	"  return {}\n"
 	"}\n"
 	"proc sleep {ms} { lappend ::calls [list sleep $ms]; return {} }\n"

@@ -128,6 +128,9 @@ static void test_entry_under_reset(void **state)
 	write_at = fake_eval_long(fx->interp, "lsearch -exact $::calls {x.ap0 write_memory 0xe0044100 32 0x4f454441}");
 	deassert_at = fake_eval_long(fx->interp, "lsearch -exact $::calls {adapter deassert srst}");
 	assert_true(assert_at >= 0 && assert_at < write_at && write_at < deassert_at);
+	/* Released without OpenOCD's srst delay (the ROM's answer ends the wait), which is put back. */
+	assert_string_equal(tcl(fx, "set ::srst_delay_at_release"), "0");
+	assert_string_equal(tcl(fx, "set ::srst_delay"), "100");
 	assert_int_equal(ub_mailbox_end(&fx->m, UB_OK), UB_OK);
 	assert_int_equal(fx->d.resumes, 1);
 	assert_false(fx->m.session_open);

@@ -405,6 +405,41 @@ static void test_srst_uses_adapter_command(void **state)
 	assert_int_equal(f->b.commands, 3);
 }
 
+/* OpenOCD sleeps `adapter srst delay` after every release; release_now clears it around the
+ * release and puts it back, and falls back to the ordinary release when it cannot. */
+static void test_srst_release_now_skips_the_delay_and_puts_it_back(void **state)
+{
+	fixture *f = *state;
+
+	assert_int_equal(ocd_srst(&f->b, true), UB_OK);
+	assert_int_equal(ocd_srst_release_now(&f->b), UB_OK);
+	assert_string_equal(Jim_String(fake_eval(f->interp, "set ::srst_delay_at_release")), "0");
+	assert_int_equal(fake_eval_long(f->interp, "set ::srst_delay"), 100);
+	assert_string_equal(fake_last_call(f->interp), "adapter srst delay 100");
+	assert_int_equal(fake_eval_long(f->interp, "lsearch -exact $::calls {adapter srst delay 0}"), 2);
+
+	/* Already 0: nothing to change. */
+	fake_eval(f->interp, "set ::srst_delay 0; set ::calls {}; set ::srst_delay_at_release {}");
+	assert_int_equal(ocd_srst_release_now(&f->b), UB_OK);
+	assert_int_equal(fake_total_calls(f->interp), 2);
+	assert_string_equal(fake_last_call(f->interp), "adapter deassert srst");
+
+	/* OpenOCD will not say its delay: the ordinary release, and a caller's error survives. */
+	fake_eval(f->interp, "set ::srst_delay 100; set ::srst_delay_at_release {}; set ::srst assert");
+	fake_eval(f->interp, "dict set ::fail srst_delay {-601 {}}");
+	ub_fail(UB_ERR_MEM_WRITE, "an earlier failure");
+	assert_int_equal(ocd_srst_release_now(&f->b), UB_OK);
+	assert_string_equal(Jim_String(fake_eval(f->interp, "set ::srst")), "deassert");
+	assert_string_equal(Jim_String(fake_eval(f->interp, "set ::srst_delay_at_release")), "100");
+	assert_string_equal(ub_last_error(), "an earlier failure");
+
+	/* The delay cannot be put back: NRST is released and the failure says so. */
+	fake_eval(f->interp, "set ::fail {}; dict set ::fail srst_delay {-4 {} 2}; set ::srst assert");
+	assert_int_equal(ocd_srst_release_now(&f->b), UB_ERR_RESET);
+	assert_string_equal(Jim_String(fake_eval(f->interp, "set ::srst")), "deassert");
+	assert_error_mentions("could not be put back to 100 ms");
+}
+
 static void test_sleep_is_bounded(void **state)
 {
 	fixture *f = *state;
@@ -456,6 +491,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_names_with_spaces_and_brackets_are_verbatim, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_configuration_is_checked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_srst_uses_adapter_command, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_srst_release_now_skips_the_delay_and_puts_it_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sleep_is_bounded, setup, teardown),
 		cmocka_unit_test(test_error_names_and_messages),
 	};
