@@ -22,12 +22,16 @@ testing_tests_unit_test_cortexm_dbg_CPPFLAGS = -I$(top_srcdir)/testing/sim
 testing_tests_unit_test_cortexm_dbg_LDADD = $(CMOCKA_LIBS) -lm
 TESTS += testing/tests/unit/test_cortexm_dbg
 
-check_PROGRAMS += testing/tests/unit/test_thumb
-testing_tests_unit_test_thumb_SOURCES = testing/tests/unit/test_thumb.c \
+check_PROGRAMS += testing/tests/unit/test_thumb testing/tests/unit/test_thumb_mem
+THUMB_TEST_SOURCES = testing/tests/unit/thumb_fixture.h \
 	testing/sim/thumb.c testing/sim/thumb.h testing/sim/thumb_alu.c testing/sim/bus.h
+testing_tests_unit_test_thumb_SOURCES = testing/tests/unit/test_thumb.c $(THUMB_TEST_SOURCES)
 testing_tests_unit_test_thumb_CPPFLAGS = -I$(top_srcdir)/testing/sim
 testing_tests_unit_test_thumb_LDADD = $(CMOCKA_LIBS) -lm
-TESTS += testing/tests/unit/test_thumb
+testing_tests_unit_test_thumb_mem_SOURCES = testing/tests/unit/test_thumb_mem.c $(THUMB_TEST_SOURCES)
+testing_tests_unit_test_thumb_mem_CPPFLAGS = -I$(top_srcdir)/testing/sim
+testing_tests_unit_test_thumb_mem_LDADD = $(CMOCKA_LIBS) -lm
+TESTS += testing/tests/unit/test_thumb testing/tests/unit/test_thumb_mem
 
 # The whole chip: every simulator source except the server (rbb_server.c) and main.c.
 # sim_chip_create() serves both families, so every chip test links both
