@@ -43,10 +43,23 @@ static ub_err parse_csw_answer(ocd_bridge *b, const char *ctx, unsigned ap, uint
 	return UB_OK;
 }
 
+/* `<dap> apsel N`: the AP whose CSW the next `apcsw` reads or changes. */
+static ub_err select_ap(ocd_bridge *b, const char *ctx, ub_ap ap)
+{
+	Jim_Obj *objv[3];
+
+	if (!b->dap[0])
+		return ub_fail(UB_ERR_NOT_CONFIGURED, "%s: no DAP configured (stm32unbrick bridge -dap NAME)", ctx);
+	objv[0] = ocdb_word(b, b->dap);
+	objv[1] = ocdb_word(b, "apsel");
+	objv[2] = Jim_NewIntObj(b->interp, ap.num);
+	return dap_quiet_command(b, ctx, 3, objv);
+}
+
 ub_err ocd_ap_csw_read(ocd_bridge *b, ub_ap ap, uint32_t *value)
 {
 	char ctx[OCD_CTX_MAX];
-	Jim_Obj *objv[3];
+	Jim_Obj *objv[2];
 	ub_err err = ocdb_check_bridge(b, "ap csw read");
 	int rc;
 
@@ -55,12 +68,7 @@ ub_err ocd_ap_csw_read(ocd_bridge *b, ub_ap ap, uint32_t *value)
 	snprintf(ctx, sizeof(ctx), "ap csw read AP%u (DAP %s)", ap.num, b->dap[0] ? b->dap : "<none>");
 	if (ap.num > OCD_APSEL_MAX || !value)
 		return ub_fail(UB_ERR_ARG, "%s: AP out of range (APSEL is 0..255) or NULL result", ctx);
-	if (!b->dap[0])
-		return ub_fail(UB_ERR_NOT_CONFIGURED, "%s: no DAP configured (stm32unbrick bridge -dap NAME)", ctx);
-	objv[0] = ocdb_word(b, b->dap);
-	objv[1] = ocdb_word(b, "apsel");
-	objv[2] = Jim_NewIntObj(b->interp, ap.num);
-	err = dap_quiet_command(b, ctx, 3, objv);
+	err = select_ap(b, ctx, ap);
 	if (err)
 		return err;
 	objv[0] = ocdb_word(b, b->dap);
@@ -88,12 +96,7 @@ ub_err ocd_ap_csw(ocd_bridge *b, ub_ap ap, uint32_t value, uint32_t mask)
 			       "OpenOCD", ctx, OCD_CSW_OPENOCD_OWNED);
 	if (value & ~mask)
 		return ub_fail(UB_ERR_ARG, "%s: value has bits outside the mask", ctx);
-	if (!b->dap[0])
-		return ub_fail(UB_ERR_NOT_CONFIGURED, "%s: no DAP configured (stm32unbrick bridge -dap NAME)", ctx);
-	objv[0] = ocdb_word(b, b->dap);
-	objv[1] = ocdb_word(b, "apsel");
-	objv[2] = Jim_NewIntObj(b->interp, ap.num);
-	err = dap_quiet_command(b, ctx, 3, objv);
+	err = select_ap(b, ctx, ap);
 	if (err)
 		return err;
 	objv[0] = ocdb_word(b, b->dap);
