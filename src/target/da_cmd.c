@@ -28,6 +28,7 @@
 #include "../cmd.h"
 #include "adac_mailbox.h"
 #include "da_auth.h"
+#include "da_regression.h"
 #include "poll.h"
 
 #define DA_ENTRY_TIMEOUT_MAX_MS 60000u
@@ -42,7 +43,6 @@
 #define DA_LARGEST_FLASH_MIB 2u
 #define DA_REBOOT_MARGIN_MS 5000u
 #define DA_REGRESSION_DEFAULT_MS (DA_LARGEST_FLASH_MIB * DA_ERASE_MS_PER_MIB + DA_REBOOT_MARGIN_MS)
-#define DA_POLL_MAX_INTERVAL_MS 50u
 
 /* ST provisioning-status TLV 0x8000 in Discovery (docs section 4, our layout). */
 #define DA_ST_STATUS_LEN 4u
@@ -398,78 +398,6 @@ static ub_err authenticate(ub_mailbox *m, const da_creds *c, const da_info *info
 	return e;
 }
 
-/* ---- after success --------------------------------------------------------------------------- */
-
-/*
- * Done when DBGMCU_SR shows AP1 enabled (bit 17) after the regression.  When AP1 was already enabled
- * during the session (e.g. Provisioning, facts B.3), "enabled" alone proves nothing: we then also
- * need to have seen it disabled, or AP0 not answering (the reset), first.
- */
-static ub_err wait_regression(ub_mailbox *m, uint32_t sr_before, unsigned timeout_ms, unsigned expect_ms,
-			      uint64_t start)
-{
-	bool saw_gap = !(sr_before & UB_DBGMCU_SR_AP1_ENABLED), have_sr = false;
-	char read_err[200] = "";
-	unsigned interval = 1;
-	uint64_t next_progress = UB_POLL_PROGRESS_MS;
-	uint32_t sr = 0;
-
-	for (;;) {
-		if (ub_mailbox_read_sr(m, &sr) != UB_OK) {
-			saw_gap = true;   /* AP0 does not answer while the chip resets */
-			snprintf(read_err, sizeof(read_err), "; last failed read: %s", ub_last_error());
-		} else {
-			have_sr = true;
-			if (!(sr & UB_DBGMCU_SR_AP1_ENABLED))
-				saw_gap = true;
-			else if (saw_gap)
-				return UB_OK;
-		}
-		uint64_t waited = ub_now_ms() - start;
-		if (waited >= next_progress) {
-			ub_poll_say_progress(m->b, "DA regression", waited, expect_ms, true, timeout_ms);
-			next_progress = waited + UB_POLL_PROGRESS_MS;
-		}
-		if (waited >= timeout_ms)
-			return ub_fail(UB_ERR_TIMEOUT, "DA regression: waited %llu ms for DBGMCU_SR (AP%u 0x%08x) "
-				       "AP_ENABLED to show AP1 (bit 17)%s; last read 0x%08x%s%s",
-				       (unsigned long long)waited, m->ap.num, (unsigned)(m->dbgmcu + UB_DBGMCU_SR),
-				       saw_gap ? "" : " after going away (AP1 stayed enabled: no sign of the "
-				       "regression's reset)", (unsigned)sr, have_sr ? "" : " (no read succeeded)",
-				       read_err);
-		ub_err e = ocd_sleep_ms(m->b, interval);
-		if (e)
-			return e;
-		if (interval < DA_POLL_MAX_INTERVAL_MS)
-			interval *= 2;
-	}
-}
-
-static ub_err reconnect_after_regression(ub_mailbox *m, uint32_t sr_before, unsigned timeout_ms, unsigned expect_ms,
-					 uint64_t *took)
-{
-	uint64_t start = ub_now_ms();
-	ub_err e;
-
-	ocd_log(m->b, "stm32unbrick da: authenticated; regression running, waiting up to %u ms for AP1 (DBGMCU_SR "
-		"bit 17)", timeout_ms);
-	e = wait_regression(m, sr_before, timeout_ms, expect_ms, start);
-	*took = ub_now_ms() - start;
-	if (e)
-		return e;
-	ocd_log(m->b, "stm32unbrick da: AP1 enabled again after %llu ms; reconnecting the debug port",
-		(unsigned long long)*took);
-	e = ocd_reinit_dap(m->b);
-	if (e) {
-		char cause[300];
-
-		snprintf(cause, sizeof(cause), "%s", ub_last_error());
-		return ub_fail(e, "DA regression finished (AP1 enabled after %llu ms) but reconnecting failed: %s",
-			       (unsigned long long)*took, cause);
-	}
-	return UB_OK;
-}
-
 /* ---- the commands ---------------------------------------------------------------------------- */
 
 static void log_counts(const ub_mailbox *m, const char *cmd, ub_err e)
@@ -505,7 +433,7 @@ static int cmd_discover(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *co
 }
 
 /* Entry to the authentication's answer; the session is ended here unless the device ended it. */
-static ub_err regress_session(ub_mailbox *m, const da_creds *c, uint32_t *sr_before)
+static ub_err regress_session(ub_mailbox *m, const da_creds *c, da_regression_watch *watch)
 {
 	ub_adac_challenge ch;
 	da_info info;
@@ -516,7 +444,7 @@ static ub_err regress_session(ub_mailbox *m, const da_creds *c, uint32_t *sr_bef
 	if (!e)
 		e = check_device_accepts(c, &info);
 	if (!e)
-		e = ub_mailbox_read_sr(m, sr_before);
+		e = da_regression_arm(m, watch);
 	if (!e)
 		e = start_authentication(m, &ch);
 	if (!e)
@@ -532,7 +460,7 @@ static int cmd_regress(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *con
 	unsigned timeout_ms = DA_REGRESSION_DEFAULT_MS, expect_ms = 0;
 	da_creds c;
 	ub_mailbox m;
-	uint32_t sr_before = 0;
+	da_regression_watch watch = { 0 };
 	uint64_t took = 0;
 	ub_err e;
 
@@ -545,10 +473,10 @@ static int cmd_regress(Jim_Interp *interp, ocd_bridge *b, int argc, Jim_Obj *con
 		return ub_tcl_status(interp, e);
 	}
 	ub_mailbox_init(&m, b);
-	e = regress_session(&m, &c, &sr_before);
+	e = regress_session(&m, &c, &watch);
 	free_creds(&c);
 	if (!e)
-		e = reconnect_after_regression(&m, sr_before, timeout_ms, expect_ms, &took);
+		e = da_regression_reconnect(&m, &watch, timeout_ms, expect_ms, &took);
 	log_counts(&m, "regress", e);
 	if (e)
 		return ub_tcl_status(interp, e);

@@ -9,7 +9,7 @@ DA_HOST_SOURCES = \
 	src/target/adac.c src/target/adac.h \
 	src/target/adac_mailbox.c src/target/adac_mailbox.h \
 	src/target/da_auth.c src/target/da_auth.h \
-	src/target/da_cmd.c \
+	src/target/da_cmd.c src/target/da_regression.c src/target/da_regression.h \
 	$(OCD_BRIDGE_SOURCES) \
 	src/target/errors.c src/target/errors.h \
 	src/target/poll.c src/target/poll.h

@@ -49,11 +49,14 @@ typedef struct fdev {
 	bool drop_st_status;        /* discovery without TLV 0x8000 */
 	uint32_t sr;                /* DBGMCU_SR */
 	int gap_reads;              /* after a regression: SR reads with AP1 off (<0: never back) */
+	bool regression_resets;     /* the regression ends with a reset of the core (DHCSR.S_RESET_ST) */
+	unsigned dhcsr_faults;      /* the next DHCSR reads through AP1 that fault */
 	uint32_t script[FD_CMDS][64];
 	unsigned script_len[FD_CMDS];
 	bool silent[FD_CMDS];
 	/* state */
 	bool srst, active, challenge_valid;
+	bool core_reset;            /* DHCSR.S_RESET_ST on AP1: set by a reset, cleared by a read */
 	uint32_t host, device, ack;
 	unsigned host_wait, reply_wait;
 	uint32_t rx[FD_MAX_WORDS];
@@ -82,6 +85,7 @@ static void fd_defaults(fdev *d)
 	d->permissions = 1;
 	d->sr = 0x00010003u;        /* AP0 and AP1 present, AP0 enabled (facts B.1 reset value) */
 	d->gap_reads = 2;
+	d->regression_resets = true;
 }
 
 static void fd_queue(fdev *d, uint32_t w)
@@ -260,6 +264,7 @@ static void fd_auth_response(fdev *d, const uint32_t *data, size_t n)
 		d->regressed = true;
 		d->active = false;
 		d->sr &= ~(1u << 17);
+		d->core_reset = d->core_reset || d->regression_resets;
 	}
 }
 
@@ -325,6 +330,7 @@ static void fd_srst(fdev *d, bool assert)
 		return;
 	}
 	d->srst = false;
+	d->core_reset = true;
 	if (d->rom_answers && (d->ack & 1) && d->host == 0x4F454441u) {
 		d->ack &= ~1u;
 		d->active = true;
@@ -428,6 +434,23 @@ static int fd_srst_cmd(Jim_Interp *interp, int argc, Jim_Obj *const *argv)
 	return JIM_OK;
 }
 
+/* DHCSR through AP1: only S_RESET_ST (bit 25) is modelled, cleared by the read. */
+static int fd_dhcsr_cmd(Jim_Interp *interp, int argc, Jim_Obj *const *argv)
+{
+	fdev *d = Jim_CmdPrivData(interp);
+	char buf[16];
+
+	if (d->dhcsr_faults) {
+		d->dhcsr_faults--;
+		Jim_SetResultString(interp, "read_memory: failed to read memory", -1);
+		return JIM_ERR;
+	}
+	snprintf(buf, sizeof(buf), "0x%x", d->core_reset ? 1u << 25 : 0u);
+	d->core_reset = false;
+	Jim_SetResultString(interp, buf, -1);
+	return JIM_OK;
+}
+
 static int fd_step_cmd(Jim_Interp *interp, int argc, Jim_Obj *const *argv)
 {
 	fd_step(Jim_CmdPrivData(interp));
@@ -438,6 +461,11 @@ static int fd_step_cmd(Jim_Interp *interp, int argc, Jim_Obj *const *argv)
 static const char fd_glue[] =
 	"rename fake_memap fake_memap_plain\n"
 	"proc fake_memap {name apnum sub args} {\n"
+	"  if {$apnum == 1 && $sub eq {read_memory} && [lindex $args 0] == 0xE000EDF0} {\n"
+	"    lappend ::calls [list $name $sub {*}$args]\n"
+	"    if {[catch {fdev_dhcsr} v]} { return -code -4 $v }\n"
+	"    return $v\n"
+	"  }\n"
 	"  if {$apnum != 0 || $sub eq {arp_examine}} {\n"
 	"    if {$sub eq {arp_examine}} { lappend ::calls [list $name $sub]; return {} }\n"
 	"    return [fake_memap_plain $name $apnum $sub {*}$args]\n"
@@ -467,6 +495,7 @@ static void fd_install(Jim_Interp *interp, fdev *d)
 	Jim_CreateCommand(interp, "fdev_mem", fd_mem_cmd, d, NULL);
 	Jim_CreateCommand(interp, "fdev_srst", fd_srst_cmd, d, NULL);
 	Jim_CreateCommand(interp, "fdev_step", fd_step_cmd, d, NULL);
+	Jim_CreateCommand(interp, "fdev_dhcsr", fd_dhcsr_cmd, d, NULL);
 	if (Jim_Eval(interp, fd_glue) != JIM_OK) {
 		fprintf(stderr, "fake_da_mailbox: glue failed: %s\n", Jim_String(Jim_GetResult(interp)));
 		abort();

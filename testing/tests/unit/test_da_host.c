@@ -533,6 +533,26 @@ static void test_regress_wait_bounded(void **state)
 	fd_defaults(&fx->d);
 	fx->d.sr |= 1u << 17;
 	fx->d.gap_reads = 0;
+	fx->d.regression_resets = false;
+	fx->d.product_state = 0x17;
+	assert_int_equal(run(fx, "da regress -password " FIX("password.bin") " -timeout 60", &res), JIM_ERR);
+	assert_contains(res, "no sign of the regression's reset");
+
+	/* The same, but the regression reset the core: DHCSR.S_RESET_ST says so even though no poll
+	 * caught AP1 away (a short erase, a slow host).  The session's own read cleared the bit the
+	 * entry reset had set, so that one cannot pass for the regression's. */
+	fd_defaults(&fx->d);
+	fx->d.sr |= 1u << 17;
+	fx->d.gap_reads = 0;
+	fx->d.product_state = 0x17;
+	assert_int_equal(run(fx, "da regress -password " FIX("password.bin") " -timeout 2000", &res), JIM_OK);
+	assert_true(fake_calls(fx->interp, "x.ap1", "read_memory") >= 2);
+
+	/* The session's read failed: S_RESET_ST may still hold the entry's reset, so it is not used. */
+	fd_defaults(&fx->d);
+	fx->d.sr |= 1u << 17;
+	fx->d.gap_reads = 0;
+	fx->d.dhcsr_faults = 1;
 	fx->d.product_state = 0x17;
 	assert_int_equal(run(fx, "da regress -password " FIX("password.bin") " -timeout 60", &res), JIM_ERR);
 	assert_contains(res, "no sign of the regression's reset");
