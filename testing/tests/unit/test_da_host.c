@@ -518,6 +518,24 @@ static void test_password_check(void **state)
 	assert_int_equal(fake_total_calls(fx->interp), 0);
 }
 
+/* A device whose AP1 is enabled during the session (Provisioning, facts B.3); after the
+ * regression starts, `gap_reads` DBGMCU_SR reads show AP1 away. */
+static void ap1_enabled_in_session(fixture *fx, int gap_reads)
+{
+	fd_defaults(&fx->d);
+	fx->d.sr |= 1u << 17;
+	fx->d.gap_reads = gap_reads;
+	fx->d.product_state = 0x17;
+}
+
+static void regress_fails_without_sign_of_reset(fixture *fx)
+{
+	const char *res;
+
+	assert_int_equal(run(fx, "da regress -password " FIX("password.bin") " -timeout 60", &res), JIM_ERR);
+	assert_contains(res, "no sign of the regression's reset");
+}
+
 static void test_regress_wait_bounded(void **state)
 {
 	fixture *fx = *state;
@@ -529,37 +547,26 @@ static void test_regress_wait_bounded(void **state)
 	assert_contains(res, "DBGMCU_SR (AP0 0xe00440fc)");
 	assert_contains(res, "last read 0x00010003");
 
-	/* AP1 enabled during the session (Provisioning): enabled alone is no proof of the reset. */
-	fd_defaults(&fx->d);
-	fx->d.sr |= 1u << 17;
-	fx->d.gap_reads = 0;
+	/* AP1 enabled during the session: enabled alone is no proof of the reset. */
+	ap1_enabled_in_session(fx, 0);
 	fx->d.regression_resets = false;
-	fx->d.product_state = 0x17;
-	assert_int_equal(run(fx, "da regress -password " FIX("password.bin") " -timeout 60", &res), JIM_ERR);
-	assert_contains(res, "no sign of the regression's reset");
+	regress_fails_without_sign_of_reset(fx);
 
 	/* The same, but the regression reset the core: DHCSR.S_RESET_ST says so even though no poll
 	 * caught AP1 away (a short erase, a slow host).  The session's own read cleared the bit the
 	 * entry reset had set, so that one cannot pass for the regression's. */
-	fd_defaults(&fx->d);
-	fx->d.sr |= 1u << 17;
-	fx->d.gap_reads = 0;
-	fx->d.product_state = 0x17;
+	ap1_enabled_in_session(fx, 0);
 	assert_int_equal(run(fx, "da regress -password " FIX("password.bin") " -timeout 2000", &res), JIM_OK);
 	assert_true(fake_calls(fx->interp, "x.ap1", "read_memory") >= 2);
 
 	/* The session's read failed: S_RESET_ST may still hold the entry's reset, so it is not used. */
-	fd_defaults(&fx->d);
-	fx->d.sr |= 1u << 17;
-	fx->d.gap_reads = 0;
+	ap1_enabled_in_session(fx, 0);
 	fx->d.dhcsr_faults = 1;
-	fx->d.product_state = 0x17;
-	assert_int_equal(run(fx, "da regress -password " FIX("password.bin") " -timeout 60", &res), JIM_ERR);
-	assert_contains(res, "no sign of the regression's reset");
+	regress_fails_without_sign_of_reset(fx);
 
-	fd_defaults(&fx->d);
-	fx->d.sr |= 1u << 17;
-	fx->d.gap_reads = 3;
+	/* A poll caught AP1 away. */
+	ap1_enabled_in_session(fx, 3);
+	fx->d.regression_resets = false;
 	assert_int_equal(run(fx, "da regress -password " FIX("password.bin") " -timeout 2000", &res), JIM_OK);
 }
 
