@@ -21,6 +21,7 @@
 
 #include "adac.h"
 #include "errors.h"
+#include "h5_dbgmcu.h"
 #include "ocd_bridge.h"
 
 /* DBGMCU as the debugger sees it through AP0 (facts B.1: both addresses are
@@ -28,8 +29,6 @@
 #define UB_DBGMCU_DEBUG_BASE_ST 0xE0044000u
 #define UB_DBGMCU_DEBUG_BASE_RM 0xE00E4000u
 #define UB_DBGMCU_IDCODE 0x000u
-#define UB_DBGMCU_SR 0x0FCu            /* AP_PRESENT [15:0], AP_ENABLED [31:16] */
-#define UB_DBGMCU_SR_AP1_ENABLED (1u << 17)
 #define UB_DA_REG_HOST 0x100u          /* host -> device */
 #define UB_DA_REG_DEVICE 0x104u        /* device -> host */
 #define UB_DA_REG_ACK 0x108u

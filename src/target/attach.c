@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "attach_internal.h"
+#include "h5_dbgmcu.h"
 #include "poll.h"
 
 /* ---- families ---------------------------------------------------------------------------------- */
@@ -21,9 +22,6 @@
 /* H5 DBGMCU_CR: DBG_STOP 1, DBG_STANDBY 2; there is no DBG_SLEEP bit ([SVD-H563] dbgmcu.fs, the
  * source facts B.1 uses for DBGMCU_SR). */
 #define H5_DBGMCU_KEEP ((1u << 1) | (1u << 2))
-/* H5 DBGMCU_SR (+0xFC): AP_ENABLED[31:16], bit 16 + n for APn (facts B.1). */
-#define H5_DBGMCU_SR_OFFSET 0xFCu
-#define H5_SR_AP_ENABLED_SHIFT 16u
 
 /*
  * STM32H5 DebugDeviceUnlock: the product state decides whether the core's AP is open (facts B.1,
@@ -34,13 +32,13 @@
  */
 static ub_err h5_check_core_ap(ocd_bridge *b, const ub_family *f, ub_ap core_ap, char *note, size_t note_len)
 {
-	uint32_t sr_addr = f->dbgmcu_idcode + H5_DBGMCU_SR_OFFSET;
+	uint32_t sr_addr = f->dbgmcu_idcode + UB_DBGMCU_SR;
 	uint32_t sr;
 	ub_err e = ocd_mem_read32(b, f->dbg_ap, sr_addr, &sr);
 
 	if (e)
 		return e;
-	if (!(sr & (1u << (H5_SR_AP_ENABLED_SHIFT + core_ap.num))))
+	if (!(sr & UB_DBGMCU_SR_AP_ENABLED(core_ap.num)))
 		return ub_fail(UB_ERR_REFUSED,
 			       "DBGMCU_SR (AP%u 0x%08x) = 0x%08x: AP%u (the core) is locked by the product state; "
 			       "it opens only after a debug-authentication regression (facts B.3, B.4)",

@@ -16,17 +16,16 @@
 
 #include <stdio.h>
 
+#include "cortexm.h"
 #include "poll.h"
 
 #define DA_POLL_MAX_INTERVAL_MS 50u
 #define DA_CORE_AP 1u                    /* the Cortex-M33's MEM-AP (facts B.1) */
-#define DA_DHCSR 0xE000EDF0u
-#define DA_DHCSR_S_RESET_ST (1u << 25)
 
 /* One DHCSR read through AP1.  False when AP1 does not answer (the caller then knows nothing). */
 static bool read_dhcsr(ub_mailbox *m, uint32_t *dhcsr)
 {
-	if (ocd_mem_read32(m->b, ub_ap_num(DA_CORE_AP), DA_DHCSR, dhcsr) == UB_OK)
+	if (ocd_mem_read32(m->b, ub_ap_num(DA_CORE_AP), CM_DHCSR, dhcsr) == UB_OK)
 		return true;
 	ub_clear_error();
 	return false;
@@ -48,7 +47,7 @@ static bool core_was_reset(ub_mailbox *m, const da_regression_watch *w)
 {
 	uint32_t dhcsr;
 
-	return w->reset_armed && read_dhcsr(m, &dhcsr) && (dhcsr & DA_DHCSR_S_RESET_ST);
+	return w->reset_armed && read_dhcsr(m, &dhcsr) && (dhcsr & DHCSR_S_RESET_ST);
 }
 
 static ub_err wait_regression(ub_mailbox *m, const da_regression_watch *w, unsigned timeout_ms,

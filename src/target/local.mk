@@ -11,4 +11,5 @@ src_stm32unbrick_la_SOURCES += \
 	src/target/cm_code.h \
 	src/target/cm_scan_code.h \
 	src/target/cortexm.c \
-	src/target/cortexm.h
+	src/target/cortexm.h \
+	src/target/h5_dbgmcu.h

@@ -420,9 +420,10 @@ static bool examined_now(ocd_bridge *b, ub_ap ap)
 
 	if (ocdb_eval(b, 2, objv) != JIM_OK || strcmp(Jim_String(Jim_GetResult(b->interp)), "0") != 0)
 		return false;
-	objv[0] = ocdb_word(b, target);
-	objv[1] = ocdb_word(b, "arp_examine");
-	return ocdb_eval(b, 2, objv) == JIM_OK;
+	if (ocd_examine(b, ap) == UB_OK)
+		return true;
+	ub_clear_error(); /* the access's own failure is the one reported */
+	return false;
 }
 
 /* A memory command on AP `ap`'s target, run again once if it failed only because the target was

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../target/h5_dbgmcu.h"
 #include "../../target/poll.h"
 #include "stm32h5x_internal.h"
 
@@ -227,23 +228,20 @@ static ub_err identify_idcode(h5_target *t)
 
 /*
  * AP1: OPTSR_CUR decides whether it is open; then OPTSR2_CUR and the flash size (16 bits, KiB).  The
- * target scripts create AP1's mem_ap with -defer-examine (a closed product state refuses it), so it
- * is examined first; `arp_examine` does nothing to a target already examined.  Its failure is not
- * ours to report: the read after it says whether AP1 answers.  When DBGMCU_SR (AP0) already says
- * AP1 is disabled, AP1 is not touched: a closed AP1 only fills OpenOCD's log with errors, and
- * callers that wait for AP1 to open poll this.
+ * target scripts create AP1's mem_ap with -defer-examine (a closed product state refuses it); the
+ * bridge examines it on its first access (ocd_bridge.c).  When DBGMCU_SR (AP0) already says AP1 is
+ * disabled, AP1 is not touched: a closed AP1 only fills OpenOCD's log with errors, and callers that
+ * wait for AP1 to open poll this.
  */
 static void identify_ap1(h5_target *t, unsigned *kib)
 {
 	uint32_t size_word, sr;
 
-	if (ocd_mem_read32(t->b, t->dbg, t->dbgmcu + H5_DBGMCU_SR_OFF, &sr) == UB_OK &&
-	    !(sr & H5_DBGMCU_SR_AP1_ENABLED)) {
+	if (ocd_mem_read32(t->b, t->dbg, t->dbgmcu + UB_DBGMCU_SR, &sr) == UB_OK && !(sr & UB_DBGMCU_SR_AP1_ENABLED)) {
 		t->optsr_cur = t->optsr2_cur = 0;
 		return;
 	}
 	ub_clear_error();
-	(void)ocd_examine(t->b, t->sys);
 	t->ap1_open = h5_sys_read(t, false, H5_FLASH_REGS_NS + H5_REG_OPTSR_CUR.off, &t->optsr_cur, 1) == UB_OK &&
 		      h5_sys_read(t, false, H5_FLASH_REGS_NS + H5_REG_OPTSR2_CUR.off, &t->optsr2_cur, 1) == UB_OK;
 	if (!t->ap1_open) {

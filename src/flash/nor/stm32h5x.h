@@ -183,9 +183,6 @@ ub_err h5_product_state_check(uint8_t from, uint8_t to, const h5_credentials *cr
 #define H5_AP_SYS          1u          /* AHB-AP of the Cortex-M33 */
 #define H5_DBGMCU_ST       0xE0044000u /* debugger views of DBGMCU; ST's tools read this one first */
 #define H5_DBGMCU_RM       0xE00E4000u /* the one RM0481 names (facts B.1: which is right is UNCONFIRMED) */
-/* DBGMCU_SR (+0xFC): AP_ENABLED[31:16], bit 16 + n for APn (facts B.1). */
-#define H5_DBGMCU_SR_OFF   0xFCu
-#define H5_DBGMCU_SR_AP1_ENABLED (1u << 17)
 #define H5_QUAD_WORD       16u         /* flash program unit (facts B.2) */
 
 typedef struct h5_target {

@@ -243,6 +243,10 @@ static inline int fh5_memap_cmd(Jim_Interp *interp, int argc, Jim_Obj *const *ar
 	fh5_port *p = Jim_CmdPrivData(interp);
 	const char *sub = argc > 1 ? Jim_String(argv[1]) : "";
 	uint32_t addr, width, n;
+	if (!strcmp(sub, "was_examined")) {
+		Jim_SetResultString(interp, p->ap && p->m->ap1_unexamined ? "0" : "1", -1);
+		return JIM_OK;
+	}
 	if (!strcmp(sub, "arp_examine")) {
 		if (p->m->dead || (p->ap && fh5_ap1_closed(p->m)))
 			return fh5_fail(interp, -4, "examination failed");

@@ -2,7 +2,7 @@
  * A small register model of an STM32H5 for the H5 driver's unit tests (test_stm32h5x*.c), in C,
  * behind OpenOCD 0.12 command shapes on top of fake_openocd.h: the DAP `x.dap` (apsel/apcsw with
  * 0.12's answers), mem_ap targets `x.ap0` (APB-AP: DBGMCU) and `x.ap1` (AHB-AP of the M33:
- * read_memory/write_memory 32 and 16, arp_examine), `dap init`, `transport select`, `jtag arp_init`
+ * read_memory/write_memory 32 and 16, was_examined, arp_examine), `dap init`, `transport select`, `jtag arp_init`
  * and `sleep` (real, and it is the model's clock for a reset).
  *
  * Modelled from ../shared/facts/stm32-facts.md B.1-B.3 and docs/h5-debug-authentication.md:
